@@ -115,6 +115,34 @@ static int list_add(struct strlist *l, const char *v)
 	return 0;
 }
 
+/* "60*60*24*7": the original's container image sets
+ * FRAMEWORK_FAILOVER_TIMEOUT_SECONDS to that text, so numeric flags accept
+ * a product of plain numbers. */
+static int parse_product(const char *v, bool whole, double *out)
+{
+	char *copy = strdup(v), *save = NULL;
+	double prod = 1;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *tok = strtok_r(copy, "*", &save); tok; tok = strtok_r(NULL, "*", &save)) {
+		double f;
+		int64_t n;
+		rc = whole ? parse_int64(tok, &n) : parse_double(tok, &f);
+		if (rc < 0)
+			break;
+		prod *= whole ? (double)n : f;
+	}
+	free(copy);
+	if (rc == 0 && (v[0] == '*' || v[strlen(v) - 1] == '*' || strstr(v, "**")))
+		rc = -EINVAL;
+	if (rc == 0 && (prod > 9.2e18 || prod < -9.2e18))
+		rc = -ERANGE;
+	*out = prod;
+	return rc;
+}
+
 /* Stores text into the flag. replace_list: a new source replaces the list
  * rather than appending (defaults and environment are replaced by argv). */
 static int set_value(struct flag *f, const char *v, char *err, size_t errlen,
@@ -137,11 +165,18 @@ static int set_value(struct flag *f, const char *v, char *err, size_t errlen,
 		why = "expected true or false";
 		break;
 	case FLAG_INT:
-		rc = parse_int64(v, f->dst);
+		if (strchr(v, '*')) {
+			double p;
+			rc = parse_product(v, true, &p);
+			if (rc == 0)
+				*(int64_t *)f->dst = (int64_t)p;
+		} else {
+			rc = parse_int64(v, f->dst);
+		}
 		why = rc == -ERANGE ? "out of range" : "expected a whole number";
 		break;
 	case FLAG_FLOAT:
-		rc = parse_double(v, f->dst);
+		rc = strchr(v, '*') ? parse_product(v, false, f->dst) : parse_double(v, f->dst);
 		why = rc == -ERANGE ? "out of range" : "expected a number";
 		break;
 	case FLAG_DURATION:
