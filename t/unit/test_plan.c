@@ -1,0 +1,435 @@
+/* The planner: table-driven scenarios, then random worlds checked
+ * against the invariants of plan.h. */
+#include "cluster/plan.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+#define M(name, agent, url, st) { name, agent, url, st, 0, false, false, false, false, false }
+
+static int count(const struct plan *p, enum plan_action_kind k)
+{
+	int n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		n += p->actions[i].kind == k;
+	return n;
+}
+
+static const struct plan_action *first(const struct plan *p, enum plan_action_kind k)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->actions[i].kind == k)
+			return &p->actions[i];
+	return NULL;
+}
+
+static struct plan_world base_world(void)
+{
+	return (struct plan_world){
+		.leader = true, .reconciled = true, .cluster_exists = true, .healthy = true,
+		.etcd_listed = true, .single_instance_per_agent = true, .target_size = 3,
+	};
+}
+
+static struct plan_member running3[] = {
+	M("etcd-1", "a1", "http://h1:1", MEMBER_RUNNING),
+	M("etcd-2", "a2", "http://h2:1", MEMBER_RUNNING),
+	M("etcd-3", "a3", "http://h3:1", MEMBER_RUNNING),
+};
+static struct plan_etcd_member etcd3[] = {
+	{ 11, "http://h1:1", false, true },
+	{ 12, "http://h2:1", false, true },
+	{ 13, "http://h3:1", false, true },
+};
+
+static void scenarios(void)
+{
+	struct plan p;
+	struct plan_world w;
+	struct plan_offer offers3[] = { { "a1", true }, { "a2", true }, { "a3", true } };
+	struct plan_offer offers_free[] = { { "a1", true }, { "a4", true } };
+
+	w = base_world();
+	w.leader = false;
+	w.offers = offers3;
+	w.n_offers = 3;
+	plan_next(&w, &p);
+	ok(p.n == 3 && count(&p, ACT_DECLINE) == 3, "not leader: only declines");
+
+	w = base_world();
+	w.reconciled = false;
+	w.offers = offers3;
+	w.n_offers = 3;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_DECLINE) == 3 && p.n == 3 && p.waiting, "reconciling: only declines (%s)", p.waiting);
+
+	/* bootstrap */
+	w = base_world();
+	w.cluster_exists = false;
+	w.offers = offers3;
+	w.n_offers = 3;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_BOOTSTRAP) == 1 && p.n_boot == 3 && count(&p, ACT_DECLINE) == 0,
+	   "fresh with 3 agents: bootstrap all 3 at once");
+
+	struct plan_offer two_agents[] = { { "a1", true }, { "a1", true }, { "a2", true } };
+	w.offers = two_agents;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_BOOTSTRAP) == 1 && p.n_boot == 1 && count(&p, ACT_DECLINE) == 2,
+	   "fresh with 2 distinct agents for 3: one-member seed, others declined");
+
+	struct plan_offer nofit[] = { { "a1", false } };
+	w.offers = nofit;
+	w.n_offers = 1;
+	w.suppressed = true;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_BOOTSTRAP) == 0 && count(&p, ACT_DECLINE) == 1 &&
+	   count(&p, ACT_REVIVE) == 1 && p.waiting,
+	   "fresh, nothing fits: decline, revive, say why");
+
+	struct plan_member initial[] = {
+		M("etcd-1", "a1", "http://h1:1", MEMBER_PLANNED),
+		M("etcd-2", "a2", "http://h2:1", MEMBER_PLANNED),
+		M("etcd-3", "a3", "http://h3:1", MEMBER_PLANNED),
+	};
+	for (int i = 0; i < 3; i++)
+		initial[i].initial = true;
+	w = base_world();
+	w.cluster_exists = false;
+	w.members = initial;
+	w.n_members = 3;
+	w.offers = offers3;
+	w.n_offers = 3;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_LAUNCH) == 3 && count(&p, ACT_DECLINE) == 0,
+	   "planned initial members launch together on their agents' offers");
+	w.n_offers = 2;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_LAUNCH) == 2 && count(&p, ACT_FORGET) == 1,
+	   "an initial member whose offer is gone is forgotten, not launched elsewhere");
+
+	/* steady state */
+	w = base_world();
+	w.members = running3;
+	w.n_members = 3;
+	w.etcd_members = etcd3;
+	w.n_etcd_members = 3;
+	w.offers = offers_free;
+	w.n_offers = 2;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_DECLINE) == 2 && count(&p, ACT_SUPPRESS) == 1 && p.n == 3,
+	   "complete healthy cluster: decline everything and suppress");
+	w.suppressed = true;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_SUPPRESS) == 0 && count(&p, ACT_REVIVE) == 0, "already suppressed: no repeat");
+
+	/* a dead member: remove from etcd first, kill its task */
+	struct plan_member dead1[3];
+	memcpy(dead1, running3, sizeof dead1);
+	dead1[1].state = MEMBER_DEAD;
+	w = base_world();
+	w.members = dead1;
+	w.n_members = 3;
+	w.etcd_members = etcd3;
+	w.n_etcd_members = 3;
+	w.offers = offers_free;
+	w.n_offers = 2;
+	plan_next(&w, &p);
+	const struct plan_action *a = first(&p, ACT_REMOVE_MEMBER);
+	ok(a && a->etcd_id == 12 && a->member == 1, "dead member removed from etcd by id");
+	ok(count(&p, ACT_KILL_TASK) == 1 && count(&p, ACT_PLAN_MEMBER) == 0,
+	   "its task is killed; no replacement before the removal");
+	dead1[1].task_killed_sent = true;
+	w.healthy = false;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_REMOVE_MEMBER) == 0 && p.waiting && count(&p, ACT_KILL_TASK) == 0,
+	   "unhealthy: the dead voter stays (%s)", p.waiting);
+
+	dead1[1].state = MEMBER_REMOVED;
+	dead1[1].task_terminal = true;
+	struct plan_etcd_member etcd2[] = { etcd3[0], etcd3[2] };
+	w = base_world();
+	w.members = dead1;
+	w.n_members = 3;
+	w.etcd_members = etcd2;
+	w.n_etcd_members = 2;
+	w.offers = offers_free;
+	w.n_offers = 2;
+	plan_next(&w, &p);
+	a = first(&p, ACT_PLAN_MEMBER);
+	ok(count(&p, ACT_FORGET) == 1 && a && a->offer == 1,
+	   "removed + gone: forget it and plan a replacement on the free agent a4");
+	ok(count(&p, ACT_DECLINE) == 1, "the other offer (agent with a member) is declined");
+	w.healthy = false;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 0, "no replacement while unhealthy");
+
+	/* dead member that never made it into etcd */
+	memcpy(dead1, running3, sizeof dead1);
+	dead1[1].state = MEMBER_DEAD;
+	dead1[1].task_terminal = true;
+	w = base_world();
+	w.members = dead1;
+	w.n_members = 3;
+	w.etcd_members = etcd2;
+	w.n_etcd_members = 2;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_MARK_REMOVED) == 1, "dead member not in etcd: just recorded REMOVED");
+
+	/* the learner flow */
+	struct plan_member grow[4];
+	memcpy(grow, running3, sizeof running3);
+	grow[3] = (struct plan_member)M("etcd-4", "a4", "http://h4:1", MEMBER_PLANNED);
+	grow[1].state = MEMBER_REMOVED;
+	grow[1].task_terminal = true;
+	w = base_world();
+	w.members = grow;
+	w.n_members = 4;
+	w.etcd_members = etcd2;
+	w.n_etcd_members = 2;
+	w.offers = offers_free;
+	w.n_offers = 2;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_ADD_LEARNER) == 1 && first(&p, ACT_ADD_LEARNER)->member == 3,
+	   "planned member: add it as a learner");
+	grow[3].state = MEMBER_ADDED;
+	plan_next(&w, &p);
+	a = first(&p, ACT_LAUNCH);
+	ok(a && a->offer == 1, "added member launches on its own agent's offer");
+	struct plan_offer elsewhere[] = { { "a1", true } };
+	w.offers = elsewhere;
+	w.n_offers = 1;
+	w.suppressed = true;
+	plan_next(&w, &p);
+	ok(!first(&p, ACT_LAUNCH) && count(&p, ACT_REVIVE) == 1 && count(&p, ACT_DECLINE) == 1,
+	   "no offer on its agent: decline others, revive, wait");
+	grow[3].state = MEMBER_LAUNCHED;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) + count(&p, ACT_ADD_LEARNER) + count(&p, ACT_LAUNCH) == 0,
+	   "launched member: wait for it");
+	grow[3].state = MEMBER_RUNNING;
+	grow[3].learner = true;
+	struct plan_etcd_member etcd_l[] = { etcd3[0], etcd3[2], { 14, "http://h4:1", true, true } };
+	w.etcd_members = etcd_l;
+	w.n_etcd_members = 3;
+	plan_next(&w, &p);
+	a = first(&p, ACT_PROMOTE);
+	ok(a && a->etcd_id == 14, "running learner is promoted");
+
+	/* stale learner */
+	struct plan_etcd_member stale[] = { etcd3[0], etcd3[1], etcd3[2], { 99, "http://hx:1", true, false } };
+	w = base_world();
+	w.members = running3;
+	w.n_members = 3;
+	w.etcd_members = stale;
+	w.n_etcd_members = 4;
+	plan_next(&w, &p);
+	a = first(&p, ACT_REMOVE_MEMBER);
+	ok(a && a->etcd_id == 99 && a->member == -1, "a learner no record explains is removed");
+
+	/* shrink 5 -> 3 */
+	struct plan_member five[5] = {
+		M("etcd-1", "a1", "http://h1:1", MEMBER_RUNNING), M("etcd-2", "a2", "http://h2:1", MEMBER_RUNNING),
+		M("etcd-3", "a3", "http://h3:1", MEMBER_RUNNING), M("etcd-4", "a4", "http://h4:1", MEMBER_RUNNING),
+		M("etcd-5", "a5", "http://h5:1", MEMBER_RUNNING),
+	};
+	struct plan_etcd_member e5[] = {
+		{ 1, "http://h1:1", false, true }, { 2, "http://h2:1", false, true },
+		{ 3, "http://h3:1", false, true }, { 4, "http://h4:1", false, true },
+		{ 5, "http://h5:1", false, true },
+	};
+	w = base_world();
+	w.members = five;
+	w.n_members = 5;
+	w.etcd_members = e5;
+	w.n_etcd_members = 5;
+	plan_next(&w, &p);
+	a = first(&p, ACT_REMOVE_MEMBER);
+	ok(a && a->etcd_id == 5 && a->member == 4, "shrink removes the newest member first");
+
+	/* quorum guard: 3 voters, 2 dead: removing one leaves 1 of 2 */
+	memcpy(dead1, running3, sizeof dead1);
+	dead1[0].state = MEMBER_DEAD;
+	dead1[1].state = MEMBER_DEAD;
+	w = base_world();
+	w.members = dead1;
+	w.n_members = 3;
+	w.etcd_members = etcd3;
+	w.n_etcd_members = 3;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_REMOVE_MEMBER) == 0 && p.waiting,
+	   "never remove a voter when quorum would depend on the dead (%s)", p.waiting);
+
+	/* single instance per agent */
+	struct plan_member two[] = { running3[0], running3[1] };
+	struct plan_offer busy[] = { { "a1", true }, { "a2", true } };
+	w = base_world();
+	w.members = two;
+	w.n_members = 2;
+	w.etcd_members = etcd3;
+	w.n_etcd_members = 2;
+	w.offers = busy;
+	w.n_offers = 2;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 0 && count(&p, ACT_DECLINE) == 2,
+	   "agents that already run a member are not used");
+	w.single_instance_per_agent = false;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 1, "unless -single-instance-per-slave=false");
+
+	/* no etcd list yet: no membership decisions */
+	w = base_world();
+	w.members = dead1;
+	w.n_members = 3;
+	w.etcd_listed = false;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_REMOVE_MEMBER) == 0 && p.waiting, "no etcd list: no membership change");
+}
+
+/* ---- random worlds ---- */
+
+static bool membership_change(const struct plan_action *a, const struct plan_world *w)
+{
+	switch (a->kind) {
+	case ACT_PLAN_MEMBER: case ACT_ADD_LEARNER: case ACT_PROMOTE: case ACT_REMOVE_MEMBER:
+		return true;
+	case ACT_LAUNCH:
+		return !w->members[a->member].initial;
+	default:
+		return false;
+	}
+}
+
+static bool check_world(const struct plan_world *w, const struct plan *p, char *why, size_t n)
+{
+	int changes = 0;
+	int answered[32] = { 0 };
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_action *a = &p->actions[i];
+		if ((!w->leader || !w->reconciled) && a->kind != ACT_DECLINE) {
+			snprintf(why, n, "acted while not leader/reconciled");
+			return false;
+		}
+		if (membership_change(a, w))
+			changes++;
+		if ((a->kind == ACT_PLAN_MEMBER || a->kind == ACT_ADD_LEARNER) && !w->healthy) {
+			snprintf(why, n, "grew while unhealthy");
+			return false;
+		}
+		if (a->kind == ACT_PLAN_MEMBER && w->single_instance_per_agent) {
+			const char *ag = w->offers[a->offer].agent_id;
+			for (size_t k = 0; k < w->n_members; k++) {
+				const struct plan_member *m = &w->members[k];
+				bool live = m->state <= MEMBER_RUNNING || !m->task_terminal;
+				if (live && strcmp(m->agent_id, ag) == 0) {
+					snprintf(why, n, "second member on agent %s", ag);
+					return false;
+				}
+			}
+		}
+		if (a->kind == ACT_REMOVE_MEMBER) {
+			int voters = 0, alive = 0;
+			bool victim_voter = false;
+			for (size_t k = 0; k < w->n_etcd_members; k++) {
+				const struct plan_etcd_member *e = &w->etcd_members[k];
+				if (e->id == a->etcd_id) {
+					victim_voter = !e->learner;
+					continue;
+				}
+				if (e->learner)
+					continue;
+				voters++;
+				bool dead = false;
+				for (size_t j = 0; j < w->n_members; j++)
+					if (strcmp(w->members[j].peer_url, e->peer_url) == 0 &&
+					    w->members[j].state == MEMBER_DEAD)
+						dead = true;
+				if (e->started && !dead)
+					alive++;
+			}
+			if (victim_voter && alive < quorum_of(voters)) {
+				snprintf(why, n, "removal breaks quorum (%d alive of %d)", alive, voters);
+				return false;
+			}
+		}
+		if (a->offer >= 0 && a->kind != ACT_SUPPRESS && a->kind != ACT_REVIVE &&
+		    a->kind != ACT_BOOTSTRAP)
+			answered[a->offer]++;
+	}
+	for (size_t k = 0; k < p->n_boot; k++)
+		answered[p->boot_offers[k]]++;
+	for (size_t k = 0; k < w->n_offers; k++) {
+		if (answered[k] != 1) {
+			snprintf(why, n, "offer %zu answered %d times", k, answered[k]);
+			return false;
+		}
+	}
+	if (changes > 1) {
+		snprintf(why, n, "%d membership changes in one plan", changes);
+		return false;
+	}
+	return true;
+}
+
+static void random_worlds(void)
+{
+	static const char *agents[] = { "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7" };
+	static const char *urls[] = { "u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7" };
+	unsigned seed = 12345;
+	int bad = 0;
+	char why[128] = "";
+
+	for (int iter = 0; iter < 20000; iter++) {
+		struct plan_member ms[8];
+		struct plan_etcd_member es[8];
+		struct plan_offer os[8];
+		struct plan_world w = base_world();
+		w.leader = rand_r(&seed) % 10 != 0;
+		w.reconciled = rand_r(&seed) % 10 != 0;
+		w.cluster_exists = rand_r(&seed) % 8 != 0;
+		w.healthy = rand_r(&seed) % 3 != 0;
+		w.etcd_listed = rand_r(&seed) % 8 != 0;
+		w.suppressed = rand_r(&seed) % 2;
+		w.single_instance_per_agent = rand_r(&seed) % 5 != 0;
+		w.target_size = 3 + 2 * (int)(rand_r(&seed) % 3);
+		size_t nm = rand_r(&seed) % 8, ne = 0, no = rand_r(&seed) % 6;
+		for (size_t i = 0; i < nm; i++) {
+			ms[i] = (struct plan_member){
+				.name = urls[i], .agent_id = agents[rand_r(&seed) % 8], .peer_url = urls[i],
+				.state = (enum member_state)(rand_r(&seed) % 6),
+				.initial = rand_r(&seed) % 6 == 0, .learner = rand_r(&seed) % 4 == 0,
+				.task_terminal = rand_r(&seed) % 2, .task_killed_sent = rand_r(&seed) % 2,
+			};
+			if (rand_r(&seed) % 4 != 0 && ms[i].state != MEMBER_PLANNED)
+				es[ne++] = (struct plan_etcd_member){ 100 + i, urls[i], ms[i].learner,
+								      rand_r(&seed) % 5 != 0 };
+		}
+		if (rand_r(&seed) % 5 == 0 && ne < 8)
+			es[ne++] = (struct plan_etcd_member){ 999, "stray", rand_r(&seed) % 2, true };
+		for (size_t i = 0; i < no; i++)
+			os[i] = (struct plan_offer){ agents[rand_r(&seed) % 8], rand_r(&seed) % 4 != 0 };
+		w.members = ms;
+		w.n_members = nm;
+		w.etcd_members = es;
+		w.n_etcd_members = ne;
+		w.offers = os;
+		w.n_offers = no;
+		struct plan p;
+		plan_next(&w, &p);
+		if (!check_world(&w, &p, why, sizeof why)) {
+			if (bad++ < 3)
+				note("iteration %d: %s", iter, why);
+		}
+	}
+	ok(bad == 0, "20000 random worlds keep the invariants (%d broke them)", bad);
+}
+
+int main(void)
+{
+	is_str(member_state_name(MEMBER_LAUNCHED), "LAUNCHED", "state names");
+	is_int(member_state_from_name("REMOVED"), MEMBER_REMOVED, "state from name");
+	is_int(member_state_from_name("nope"), -1, "unknown state name");
+	scenarios();
+	random_worlds();
+	return done_testing();
+}
