@@ -18,6 +18,7 @@ enum {
 	CH_EXT_NEXT,       /* BWS, then ';' or CR */
 	CH_EXT_NAME_START, /* BWS, then a token */
 	CH_EXT_NAME,       /* token; then BWS '=' / ';' / CR */
+	CH_EXT_NAME_WS,    /* BWS after a name: '=' / ';' / CR */
 	CH_EXT_VAL_START,  /* BWS, then a token or a quoted string */
 	CH_EXT_VAL_TOKEN,
 	CH_EXT_VAL_QUOTED,
@@ -265,8 +266,14 @@ static int chunk_byte(struct http_body *b, unsigned char c)
 	case CH_EXT_NAME:
 		if (is_tchar(c))
 			return 0;
+		/* fall through */
+	case CH_EXT_NAME_WS:
 		if (c == '=') {
 			b->chunk_state = CH_EXT_VAL_START;
+			return 0;
+		}
+		if (is_ws(c)) {
+			b->chunk_state = CH_EXT_NAME_WS;
 			return 0;
 		}
 		goto ext_next;

@@ -229,12 +229,13 @@ static int parse_rest(const char *s, size_t n, const char *p, bool tls, unsigned
 	if (plen == 0 || *a == '?')
 		u->path[off++] = '/';
 	if (plen + off >= sizeof u->path)
-		return fail(err, errlen, s, n, "path longer than %d bytes", URL_MAX_PATH - 1);
+		return fail(err, errlen, s, n, "path longer than %d bytes; expected %s",
+			    URL_MAX_PATH - 1, form);
 	for (const char *q = a; q < pend; q++) {
 		unsigned char c = (unsigned char)*q;
 		if (c < 0x21 || c > 0x7e)
 			return fail(err, errlen, s, n, "byte 0x%02x in the path must be "
-				    "percent-encoded", c);
+				    "percent-encoded; expected %s", c, form);
 	}
 	memcpy(u->path + off, a, plen);
 	u->path[off + plen] = 0;
