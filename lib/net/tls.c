@@ -83,7 +83,10 @@ static int errf(char *err, size_t errlen, const char *fmt, const char *what, int
 {
 	if (err && errlen) {
 		char m[160];
-		mbed_strerror(code, m, sizeof m);
+		if (code == MBEDTLS_ERR_PK_FILE_IO_ERROR || code == MBEDTLS_ERR_X509_FILE_IO_ERROR)
+			snprintf(m, sizeof m, "cannot read it (missing or unreadable)");
+		else
+			mbed_strerror(code, m, sizeof m);
 		snprintf(err, errlen, fmt, what, m);
 	}
 	return code == MBEDTLS_ERR_PK_FILE_IO_ERROR || code == MBEDTLS_ERR_X509_FILE_IO_ERROR
@@ -139,7 +142,9 @@ static int load_own(struct tls_config *c, const char *cert_file, const char *key
 	rc = mbedtls_pk_parse_keyfile(&c->own_key, key_file, NULL);
 	if (rc != 0)
 		return errf(err, errlen, "tls: key file \"%s\": %s", key_file, rc);
-	rc = mbedtls_ssl_conf_own_cert(&c->conf, &c->own_cert, &c->own_key);
+	rc = mbedtls_pk_check_pair(&c->own_cert.pk, &c->own_key);
+	if (rc == 0)
+		rc = mbedtls_ssl_conf_own_cert(&c->conf, &c->own_cert, &c->own_key);
 	if (rc != 0)
 		return errf(err, errlen, "tls: certificate \"%s\" does not fit its key: %s",
 			    cert_file, rc);
