@@ -82,6 +82,16 @@ static int fail(char *err, size_t errlen, const char *s, size_t n, const char *f
 
 /* ---- hosts and ports ---- */
 
+/* True if s[0..n) is visible ASCII, so it may be echoed as is. */
+static bool printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
 static bool is_host_char(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -113,8 +123,12 @@ static int parse_hostport(const char *p, const char *end, bool keep_brackets,
 		memcpy(tmp, p + 1, n);
 		tmp[n] = 0;
 		if (inet_pton(AF_INET6, tmp, &a6) != 1) {
-			snprintf(why, whylen, "bad IPv6 address \"%s\"", memchr(tmp, '%', n) ?
-				 "(zone ids are not supported)" : tmp);
+			if (memchr(tmp, '%', n))
+				snprintf(why, whylen, "bad IPv6 address (zone ids are not supported)");
+			else if (printable(tmp, n))
+				snprintf(why, whylen, "bad IPv6 address \"%s\"", tmp);
+			else
+				snprintf(why, whylen, "bad IPv6 address");
 			return -EINVAL;
 		}
 		*ipv6 = true;
@@ -127,7 +141,11 @@ static int parse_hostport(const char *p, const char *end, bool keep_brackets,
 		}
 		p = rb + 1;
 		if (p < end && *p != ':') {
-			snprintf(why, whylen, "unexpected '%c' after the IPv6 literal", *p);
+			if (printable(p, 1))
+				snprintf(why, whylen, "unexpected '%c' after the IPv6 literal", *p);
+			else
+				snprintf(why, whylen, "unexpected byte 0x%02x after the IPv6 literal",
+					 (unsigned char)*p);
 			return -EINVAL;
 		}
 	} else {
@@ -171,8 +189,11 @@ static int parse_hostport(const char *p, const char *end, bool keep_brackets,
 	unsigned long v = 0;
 	for (const char *q = p; q < end; q++) {
 		if (*q < '0' || *q > '9') {
-			snprintf(why, whylen, "port \"%.*s\" is not a number",
-				 (int)(end - p > 20 ? 20 : end - p), p);
+			int show = (int)(end - p > 20 ? 20 : end - p);
+			if (printable(p, (size_t)show) && !memchr(p, '"', (size_t)show))
+				snprintf(why, whylen, "port \"%.*s\" is not a number", show, p);
+			else
+				snprintf(why, whylen, "port is not a number");
 			return -EINVAL;
 		}
 		if (v <= 65535)
