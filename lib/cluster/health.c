@@ -71,13 +71,19 @@ static struct label label_of_id(const struct health_series *se, size_t n,
 	return l;
 }
 
-/* The latest sample of a series taken at or before t, or NULL. */
+/* The latest sample of a series taken at or before t, or NULL (binary
+ * search: samples are in time order, checked by check_input). */
 static const struct health_sample *sample_at(const struct health_series *s, int64_t t)
 {
-	for (size_t k = s->n_samples; k-- > 0;)
-		if (s->samples[k].t_ms <= t)
-			return &s->samples[k];
-	return NULL;
+	size_t lo = 0, hi = s->n_samples;     /* answer: the last index < hi */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->samples[mid].t_ms <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &s->samples[lo - 1] : NULL;
 }
 
 /* The sample at or before t if it is fresh and reachable. */

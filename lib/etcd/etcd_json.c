@@ -238,8 +238,10 @@ int etcd_status_parse(const char *body, size_t len, struct etcd_status *out,
 	    (rc = ej_get_array(root, "errors", &arr, what, err, errlen)))
 		goto fail;
 	if (str_copy(out->version, version, sizeof out->version) >= sizeof out->version) {
-		rc = ej_err(err, errlen, "etcd status response: version \"%.40s\" "
-			    "is too long for a version", version);
+		char tmp[48];
+		rc = ej_err(err, errlen, "etcd status response: version = %s is too "
+			    "long for a version", ej_show(cJSON_GetObjectItemCaseSensitive(
+						root, "version"), tmp, sizeof tmp));
 		goto fail;
 	}
 	size_t i = 0;

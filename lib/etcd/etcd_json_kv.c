@@ -38,9 +38,11 @@ static int get_b64(const cJSON *obj, const char *key, unsigned char **out,
 		return -ENOMEM;
 	long got = base64_decode(s, n, p, n / 4 * 3);
 	if (got < 0) {
+		char tmp[48];
 		free(p);
-		return ej_err(err, errlen, "etcd %s response: %s = \"%.40s%s\" is "
-			      "not base64", what, key, s, n > 40 ? "..." : "");
+		return ej_err(err, errlen, "etcd %s response: %s = %s is not base64",
+			      what, key, ej_show(cJSON_GetObjectItemCaseSensitive(obj, key),
+						 tmp, sizeof tmp));
 	}
 	p[got] = 0;
 	*out = p;
@@ -275,9 +277,14 @@ int etcd_version_parse(const char *body, size_t len, struct etcd_version *out,
 		goto out;
 	}
 	if (str_copy(out->server, server, sizeof out->server) >= sizeof out->server ||
-	    str_copy(out->cluster, cluster, sizeof out->cluster) >= sizeof out->cluster)
-		rc = ej_err(err, errlen, "etcd /version response: \"%.40s\" / "
-			    "\"%.40s\" too long for a version", server, cluster);
+	    str_copy(out->cluster, cluster, sizeof out->cluster) >= sizeof out->cluster) {
+		char t1[48], t2[48];
+		rc = ej_err(err, errlen, "etcd /version response: %s / %s: too long "
+			    "for a version", ej_show(cJSON_GetObjectItemCaseSensitive(
+						root, "etcdserver"), t1, sizeof t1),
+			    ej_show(cJSON_GetObjectItemCaseSensitive(root, "etcdcluster"),
+				    t2, sizeof t2));
+	}
 out:
 	if (rc)
 		memset(out, 0, sizeof *out);
