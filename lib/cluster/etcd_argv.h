@@ -44,7 +44,9 @@ struct member_config;
 struct etcd_argv_opts {
 	const char *etcd_bin;     /* argv[0]; required (e.g. "./etcd") */
 	const char *data_dir;     /* NULL = mc->data_dir; the executor may pass
-				   * the resolved volume path */
+				   * the resolved volume path. A relative path
+				   * is relative to etcd's working directory,
+				   * which must be the sandbox */
 	bool force_new_cluster;   /* the reseed force op, and nothing else */
 };
 

@@ -110,8 +110,13 @@ struct member_config {
 	bool learner;
 	char data_dir[IDENT_PATH_MAX + 1];
 	bool data_dir_on_volume;                 /* false: relative, in the sandbox */
-	uint64_t member_id;                      /* 0 = not known yet */
-	char reseed_id[IDENT_TOKEN_MAX + 1];     /* "" = none */
+	uint64_t member_id;                      /* from member add; 0 = not known
+						  * yet (initial members) */
+	char reseed_id[IDENT_TOKEN_MAX + 1];     /* the reseed this launch grows
+						  * back from; "" = none. It never
+						  * means --force-new-cluster: that
+						  * only comes with the "force"
+						  * framework message */
 	struct member_etcd_flags etcd;
 	struct member_tls tls;
 };
