@@ -51,6 +51,10 @@
  * A slow member that still answers (and that no peer reports) is never
  * dead.
  *
+ * Cost: about members^2 x samples x log(samples) per call; keep each
+ * series to max(window_ms, member_timeout_ms) plus a few samples (older
+ * samples only matter for last_seen_ms).
+ *
  * Ownership: the caller owns every input (series, samples, names) and the
  * report; nothing is allocated and nothing is kept between calls. The
  * report holds no pointer into the input except facts[i].name.
