@@ -207,6 +207,10 @@ static const struct bad_case bad[] = {
 	{ "initial_cluster", "[]", "field \"initial_cluster\" is empty" },
 	{ "initial_cluster", "[\"etcd-2=http://10.0.0.5:31000\"]",
 	  "field \"initial_cluster[0]\": \"etcd-2=http://10.0.0.5:31000\": must be an object" },
+	{ "initial_cluster", "[{\"name\":\"Etcd-2\",\"peer_url\":\"http://10.0.0.5:31000\"}]",
+	  "field \"initial_cluster[0].name\": \"Etcd-2\": must be [a-z0-9-]" },
+	{ "initial_cluster", "[{\"name\":\"etcd-2\",\"peer_url\":31000}]",
+	  "field \"initial_cluster[0].peer_url\": 31000: must be a string" },
 	{ "initial_cluster", "[{\"name\":\"etcd-2\"}]",
 	  "field \"initial_cluster[0].peer_url\" is missing" },
 	{ "initial_cluster", "[{\"peer_url\":\"http://10.0.0.5:31000\"}]",
@@ -423,6 +427,27 @@ static void struct_validation(void)
 	is_int(member_config_validate(&mc, err, sizeof(err)), -EINVAL,
 	       "peer TLS with http:// peer URLs is refused");
 	ok(strstr(err, "must be its peer URL https://10.0.0.5:31000") != NULL, "  %s", err);
+
+	base(&mc);
+	mc.initial_state = (enum member_initial_state)7;
+	is_int(member_config_validate(&mc, err, sizeof(err)), -EINVAL, "an unknown initial state");
+	is_str(err, "task data: field \"initial_state\": 7: must be \"new\" or \"existing\"", "  says so");
+
+	base(&mc);
+	mc.etcd.auto_compaction_mode = (enum member_compaction)9;
+	is_int(member_config_validate(&mc, err, sizeof(err)), -EINVAL, "an unknown compaction mode");
+	is_str(err, "task data: field \"etcd.auto_compaction_mode\": 9: must be \"periodic\" or \"revision\"",
+	       "  says so");
+
+	base(&mc);
+	mc.etcd.heartbeat_interval_ms = 20000;
+	is_int(member_config_validate(&mc, err, sizeof(err)), -EINVAL, "a 20 s heartbeat");
+	is_str(err, "task data: field \"etcd.heartbeat_interval_ms\": 20000: must be 1..10000 (milliseconds)",
+	       "  says so");
+
+	base(&mc);
+	strcpy(mc.listen_address, "::1");
+	is_int(member_config_validate(&mc, err, sizeof(err)), 0, "an IPv6 listen address is fine");
 
 	base(&mc);
 	is_int(member_config_add_peer(&mc, "Bad", "http://h:1"), -EINVAL, "add_peer refuses a bad name");
