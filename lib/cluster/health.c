@@ -290,7 +290,10 @@ int health_judge(const struct health_config *cfg, int64_t now,
 			if (x->t_ms <= from)
 				continue;
 			any++;
-			if (x->probe != HEALTH_PROBE_NONE && (!probe || x->t_ms >= probe->t_ms)) {
+			/* the latest probe; at equal times a failure wins */
+			if (x->probe != HEALTH_PROBE_NONE &&
+			    (!probe || x->t_ms > probe->t_ms ||
+			     (x->t_ms == probe->t_ms && x->probe == HEALTH_PROBE_FAILED))) {
 				probe = x;
 				probe_at = i;
 			}
@@ -350,15 +353,24 @@ int health_judge(const struct health_config *cfg, int64_t now,
 		for (size_t i = 0; i < n; i++)
 			out->facts[i].is_leader = out->facts[i].member_id == named;
 	}
-	if (distinct == 2) {
-		const struct health_sample *a = latest[named_by], *b = latest[other_by];
-		uint64_t sa = steady_leader(&se[named_by], from, cfg->window_ms);
-		uint64_t sb = steady_leader(&se[other_by], from, cfg->window_ms);
-		if (a->raft_term == b->raft_term || (sa && sb && sa != sb)) {
+	/* Every pair naming different leaders, so the verdict does not depend
+	 * on the order of the series. */
+	for (size_t i = 0; distinct == 2 && i < n; i++) {
+		const struct health_sample *a = latest[i];
+		if (!a || !a->leader)
+			continue;
+		uint64_t sa = steady_leader(&se[i], from, cfg->window_ms);
+		for (size_t j = i + 1; j < n; j++) {
+			const struct health_sample *b = latest[j];
+			if (!b || !b->leader || b->leader == a->leader)
+				continue;
+			uint64_t sb = steady_leader(&se[j], from, cfg->window_ms);
+			if (a->raft_term != b->raft_term && !(sa && sb && sa != sb))
+				continue;
 			say(out, HEALTH_SPLIT, "two leaders: %s follows %s at term %" PRIu64
 			    ", %s follows %s at term %" PRIu64 "%s",
-			    label_of(se, named_by).s, label_of_id(se, n, out, a->leader).s,
-			    a->raft_term, label_of(se, other_by).s,
+			    label_of(se, i).s, label_of_id(se, n, out, a->leader).s,
+			    a->raft_term, label_of(se, j).s,
 			    label_of_id(se, n, out, b->leader).s, b->raft_term,
 			    a->raft_term == b->raft_term ? "" : " for the whole window");
 			return 0;

@@ -5,6 +5,7 @@
 #include "tap.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 #define MAXM 5
 #define MAXS 64
@@ -367,11 +368,177 @@ static void test_input(void)
 	is_str(health_verdict_name((enum health_verdict)42), "unknown", "bad verdict name");
 }
 
+/* ------------------------------------------------------ random worlds */
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static uint64_t rnd(uint64_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng % n;
+}
+
+#define RS 30   /* samples per member, one a second */
+
+/* A random world: members with random outages and flapping, elections at
+ * random times, sometimes a rogue leader or a foreign cluster id, probes
+ * that mostly work. Every sample round is at the same times for everyone. */
+static void random_world(struct world *w, size_t nm, bool peer_bits)
+{
+	uint64_t lead_at[RS], term_at[RS];
+	uint64_t lead = rnd(nm), term = 2 + rnd(3);
+	int elections = (int)rnd(3);
+	int64_t elect_t[2] = { (int64_t)rnd(RS), (int64_t)rnd(RS) };
+	for (int k = 0; k < RS; k++) {
+		for (int e = 0; e < elections && e < 2; e++)
+			if (elect_t[e] == k) {
+				lead = rnd(nm);
+				term++;
+			}
+		lead_at[k] = lead;
+		term_at[k] = term;
+	}
+	w->nm = nm;
+	size_t rogue = rnd(4) == 0 ? rnd(nm) : nm;
+	size_t foreign = rnd(10) == 0 ? rnd(nm) : nm;
+	for (size_t m = 0; m < nm; m++) {
+		int mode = (int)rnd(4);
+		int down_at = (int)rnd(RS), up_at = down_at + (int)rnd(RS);
+		w->se[m] = (struct health_series){ .name = NAME[m], .member_id = ID[m],
+						   .samples = w->s[m], .n_samples = RS };
+		for (int k = 0; k < RS; k++) {
+			bool up = mode == 0 ? true :
+				  mode == 1 ? k < down_at :
+				  mode == 2 ? rnd(10) >= 3 : (k < down_at || k >= up_at);
+			struct health_sample *x = &w->s[m][k];
+			*x = (struct health_sample){ .t_ms = k * 1000, .reachable = up };
+			if (!up)
+				continue;
+			x->cluster_id = m == foreign ? 4242 : CID;
+			x->member_id = ID[m];
+			x->leader = rnd(10) ? ID[lead_at[k]] : 0;
+			x->raft_term = term_at[k];
+			if (m == rogue && k > 10) {
+				x->leader = ID[m];
+				x->raft_term = term_at[k] + 5;
+			}
+			x->raft_index = x->raft_applied_index = 100 + (uint64_t)k * rnd(300);
+			if (m == 0)
+				x->probe = rnd(8) ? HEALTH_PROBE_OK : HEALTH_PROBE_FAILED;
+			if (peer_bits) {
+				x->peer_down = (uint16_t)rnd(1u << nm) & (uint16_t)~(1u << m);
+				x->peer_up = (uint16_t)rnd(1u << nm) & (uint16_t)~(1u << m) &
+					     (uint16_t)~x->peer_down;
+			}
+		}
+	}
+}
+
+static bool report_invariants(const struct world *w, const struct health_report *r,
+			      unsigned size, int64_t now, char *why, size_t whylen)
+{
+	unsigned quorum = size / 2 + 1, reach_voters = 0;
+	for (size_t i = 0; i < w->nm; i++)
+		reach_voters += r->facts[i].reachable && !r->facts[i].is_learner;
+	if (!r->reason[0] || strchr(r->reason, '\n'))
+		return snprintf(why, whylen, "reason empty or not one line"), false;
+	if (r->verdict == HEALTH_HEALTHY &&
+	    (reach_voters < quorum || !r->leader || r->reachable_voters < quorum))
+		return snprintf(why, whylen, "healthy without quorum or leader"), false;
+	if (reach_voters < quorum && r->verdict != HEALTH_QUORUM_LOST &&
+	    r->verdict != HEALTH_SPLIT)
+		return snprintf(why, whylen, "%u of %u reachable but %s", reach_voters,
+				size, health_verdict_name(r->verdict)), false;
+	for (size_t i = 0; i < w->nm; i++) {
+		const struct health_fact *f = &r->facts[i];
+		if (!f->dead)
+			continue;
+		const struct health_series *s = &w->se[i];
+		int64_t t = s->samples[s->n_samples - 1].t_ms;
+		unsigned others = 0, reached = 0;
+		for (size_t j = 0; j < w->nm; j++) {
+			if (j == i)
+				continue;
+			others++;
+			const struct health_sample *x = &w->se[j].samples[w->se[j].n_samples - 1];
+			reached += x->t_ms == t && x->reachable;
+		}
+		if (f->down_ms < cfg.member_timeout_ms || now - t > cfg.fresh_ms ||
+		    reached * 2 <= others)
+			return snprintf(why, whylen, "%s dead with down %lld ms, %u of %u "
+					"others reached", NAME[i], (long long)f->down_ms,
+					reached, others), false;
+	}
+	return true;
+}
+
+static void test_random(void)
+{
+	int worlds = 0, bad = 0, perm_bad = 0, again_bad = 0;
+	int seen[HEALTH_QUORUM_LOST + 1] = { 0 }, dead = 0;
+	char why[160] = "";
+	for (int round = 0; round < 3000; round++) {
+		struct world w, p;
+		size_t nm = rnd(2) ? 3 : 5;
+		bool bits = round % 2;
+		random_world(&w, nm, bits);
+		int64_t now = (RS - 1) * 1000 + (int64_t)rnd(3500);
+		struct health_report r, r2;
+		worlds++;
+		if (health_judge(&cfg, now, (unsigned)nm, w.se, nm, &r) ||
+		    !report_invariants(&w, &r, (unsigned)nm, now, why, sizeof why)) {
+			if (!bad++)
+				note("world %d: %s (%s: %s)", round, why,
+				     health_verdict_name(r.verdict), r.reason);
+			continue;
+		}
+		seen[r.verdict]++;
+		for (size_t i = 0; i < nm; i++)
+			dead += r.facts[i].dead;
+		health_judge(&cfg, now, (unsigned)nm, w.se, nm, &r2);
+		again_bad += memcmp(&r, &r2, sizeof r) != 0;
+		if (bits)
+			continue;
+		/* reversed order: same verdict and the same facts per member */
+		p.nm = nm;
+		for (size_t i = 0; i < nm; i++) {
+			memcpy(p.s[i], w.s[nm - 1 - i], sizeof p.s[i]);
+			p.se[i] = w.se[nm - 1 - i];
+			p.se[i].samples = p.s[i];
+		}
+		health_judge(&cfg, now, (unsigned)nm, p.se, nm, &r2);
+		bool same = r2.verdict == r.verdict && r2.leader == r.leader;
+		for (size_t i = 0; same && i < nm; i++) {
+			const struct health_fact *a = &r.facts[i], *b = &r2.facts[nm - 1 - i];
+			same = a->dead == b->dead && a->down_ms == b->down_ms &&
+			       a->reachable == b->reachable && a->lagging == b->lagging &&
+			       a->is_leader == b->is_leader;
+		}
+		if (!same && !perm_bad++)
+			note("world %d: reversed order gives %s (was %s: %s)", round,
+			     health_verdict_name(r2.verdict), health_verdict_name(r.verdict),
+			     r.reason);
+	}
+	ok(bad == 0, "%d random worlds: invariants hold (healthy needs quorum and a "
+	   "leader, quorum lost below quorum, dead only with a majority reached)", worlds);
+	ok(again_bad == 0, "same input, same report");
+	ok(perm_bad == 0, "order of the members changes neither verdict nor facts");
+	note("verdicts: healthy %d, unstable %d, no leader %d, split %d, quorum lost %d, "
+	     "unknown %d; members judged dead %d", seen[HEALTH_HEALTHY],
+	     seen[HEALTH_UNSTABLE], seen[HEALTH_NO_LEADER], seen[HEALTH_SPLIT],
+	     seen[HEALTH_QUORUM_LOST], seen[HEALTH_UNKNOWN], dead);
+	ok(seen[HEALTH_HEALTHY] && seen[HEALTH_UNSTABLE] && seen[HEALTH_SPLIT] &&
+	   seen[HEALTH_QUORUM_LOST] && dead, "the random worlds reach every main verdict");
+}
+
 int main(void)
 {
 	health_config_default(&cfg);
 	test_verdicts();
 	test_dead();
 	test_input();
+	test_random();
 	return done_testing();
 }
