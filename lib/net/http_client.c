@@ -13,9 +13,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,200 +22,16 @@
 
 #include "base/buf.h"
 #include "base/strutil.h"
+#include "net/http_client_int.h"
 #include "net/sockio.h"
 #include "net/url.h"
 
 #define READ_CHUNK 16384
 #define MAX_READS_PER_EVENT 8
 
-enum conn_state { C_CONNECTING, C_HANDSHAKE, C_ACTIVE, C_IDLE };
-enum call_phase { P_SEND, P_HEAD, P_BODY, P_DONE };
-
-struct hconn {
-	struct http_client *client;
-	struct hconn *next, *prev;      /* pool list (idle only) */
-	int fd;
-	struct tls *tls;
-	enum conn_state state;
-	char key[300];
-	char peer[64];                  /* "1.2.3.4:80" for messages */
-	struct buf in;
-	struct http_call *call;
-	struct ev_timer idle_timer;
-};
-
-struct http_call {
-	struct http_client *client;
-	struct http_call *next, *prev;  /* client's list of calls */
-	struct hconn *conn;
-	struct http_client_cbs cbs;
-	void *arg;
-
-	char *what;                     /* "GET http://..." for messages */
-	char key[300];
-	char host[256];                 /* host as in the URL, no brackets */
-	char sni[256];
-	uint16_t port;
-	bool https, head_req, stream, idempotent;
-	bool retried, got_bytes, cancelled, in_cb, keep_alive, have_head;
-	uint64_t max_body;
-
-	struct buf out;
-	size_t out_off;
-	enum call_phase phase;
-	struct buf head_raw;            /* copy of the answer's header block */
-	struct http_response resp;
-	struct http_body body;
-	struct buf body_buf;
-	char *location;
-	struct ev_timer deadline;
-	char errmsg[512];
-};
-
-struct http_client {
-	struct ev_loop *loop;
-	struct http_client_config cfg;
-	char *user_agent;
-	struct hconn *idle;             /* pooled connections */
-	struct http_call *calls;        /* calls in flight */
-	struct http_client_stats stats;
-	char errmsg[512];
-};
-
-static void conn_io(struct ev_loop *loop, int fd, unsigned events, void *arg);
 static void call_step(struct http_call *call);
 static void call_fail(struct http_call *call, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* ---- connections ---- */
-
-static void conn_close(struct hconn *k)
-{
-	struct http_client *c;
-	if (!k)
-		return;
-	c = k->client;
-	if (k->state == C_IDLE) {
-		if (k->prev)
-			k->prev->next = k->next;
-		else
-			c->idle = k->next;
-		if (k->next)
-			k->next->prev = k->prev;
-		c->stats.idle--;
-	}
-	ev_timer_stop(c->loop, &k->idle_timer);
-	if (k->fd >= 0) {
-		ev_io_del(c->loop, k->fd);
-		if (k->tls)
-			tls_close_notify(k->tls);
-		close(k->fd);
-	}
-	tls_free(k->tls);
-	buf_finish(&k->in);
-	free(k);
-}
-
-static void idle_expired(struct ev_loop *loop, void *arg)
-{
-	conn_close(arg);
-}
-
-static size_t pool_count(struct http_client *c, const char *key)
-{
-	size_t n = 0;
-	for (struct hconn *k = c->idle; k; k = k->next)
-		n += strcmp(k->key, key) == 0;
-	return n;
-}
-
-/* Returns the connection to the pool, or closes it. */
-static void conn_release(struct hconn *k, bool reusable)
-{
-	struct http_client *c = k->client;
-
-	k->call = NULL;
-	if (!reusable || k->in.len != 0 || pool_count(c, k->key) >= c->cfg.max_idle_per_host ||
-	    ev_io_mod(c->loop, k->fd, EV_READ) != 0 ||
-	    ev_timer_start(c->loop, &k->idle_timer, c->cfg.idle_timeout_ms, 0) != 0) {
-		conn_close(k);
-		return;
-	}
-	k->state = C_IDLE;
-	k->prev = NULL;
-	k->next = c->idle;
-	if (c->idle)
-		c->idle->prev = k;
-	c->idle = k;
-	c->stats.idle++;
-}
-
-static struct hconn *pool_take(struct http_client *c, const char *key)
-{
-	for (struct hconn *k = c->idle; k; k = k->next) {
-		if (strcmp(k->key, key) != 0)
-			continue;
-		if (k->prev)
-			k->prev->next = k->next;
-		else
-			c->idle = k->next;
-		if (k->next)
-			k->next->prev = k->prev;
-		k->next = k->prev = NULL;
-		c->stats.idle--;
-		ev_timer_stop(c->loop, &k->idle_timer);
-		k->state = C_ACTIVE;
-		return k;
-	}
-	return NULL;
-}
-
-static int conn_open(struct http_call *call, struct hconn **out)
-{
-	struct http_client *c = call->client;
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	struct hconn *k;
-	int one = 1, rc;
-
-	*out = NULL;
-	if (sockio_parse_addr(call->host, call->port, &ss, &sl) != 0)
-		return -EINVAL;
-	k = calloc(1, sizeof *k);
-	if (!k)
-		return -ENOMEM;
-	k->client = c;
-	buf_init(&k->in);
-	ev_timer_init(&k->idle_timer, idle_expired, k);
-	str_copy(k->key, call->key, sizeof k->key);
-	sockio_addr_str((struct sockaddr *)&ss, k->peer, sizeof k->peer);
-	k->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (k->fd < 0) {
-		rc = -errno;
-		goto fail;
-	}
-	(void)setsockopt(k->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	k->state = C_ACTIVE;
-	if (connect(k->fd, (struct sockaddr *)&ss, sl) != 0) {
-		if (errno != EINPROGRESS) {
-			rc = -errno;
-			goto fail;
-		}
-		k->state = C_CONNECTING;
-	}
-	rc = ev_io_add(c->loop, k->fd, EV_WRITE, conn_io, k);
-	if (rc != 0)
-		goto fail;
-	c->stats.connects++;
-	*out = k;
-	return 0;
-fail:
-	if (k->fd >= 0)
-		close(k->fd);
-	k->fd = -1;
-	conn_close(k);
-	return rc;
-}
 
 /* ---- calls ---- */
 
@@ -273,7 +86,7 @@ static void call_finish(struct http_call *call, int err)
 	ev_timer_stop(call->client->loop, &call->deadline);
 	call->conn = NULL;
 	if (k)
-		conn_release(k, err == 0 && call->keep_alive && call->body.done &&
+		hconn_release(k, err == 0 && call->keep_alive && call->body.done &&
 			     call->out_off == call->out.len);
 	call->phase = P_DONE;
 	reply_fill(call, &r, err);
@@ -292,7 +105,7 @@ static void call_fail(struct http_call *call, int err, const char *fmt, ...)
 	va_end(ap);
 	snprintf(call->errmsg, sizeof call->errmsg, "http: %s: %s", call->what, m);
 	if (call->conn) {
-		conn_close(call->conn);
+		hconn_close(call->conn);
 		call->conn = NULL;
 	}
 	call_finish(call, err);
@@ -306,7 +119,7 @@ static bool after_cb(struct http_call *call)
 	if (!call->cancelled)
 		return false;
 	if (call->conn)
-		conn_close(call->conn);
+		hconn_close(call->conn);
 	call->conn = NULL;
 	call_free(call);
 	return true;
@@ -333,18 +146,18 @@ static bool is_idempotent(const char *m)
 /* Attaches a connection: a pooled one if any, else a new one. */
 static int call_attach(struct http_call *call, bool allow_pool)
 {
-	struct hconn *k = allow_pool ? pool_take(call->client, call->key) : NULL;
+	struct hconn *k = allow_pool ? hconn_pool_take(call->client, call->key) : NULL;
 	int rc;
 
 	if (k) {
 		call->client->stats.reused++;
 		if (ev_io_mod(call->client->loop, k->fd, EV_WRITE | EV_READ) != 0) {
-			conn_close(k);
+			hconn_close(k);
 			k = NULL;
 		}
 	}
 	if (!k) {
-		rc = conn_open(call, &k);
+		rc = hconn_open(call, &k);
 		if (rc != 0)
 			return rc;
 		call->retried = true; /* a fresh connection is never resent */
@@ -362,7 +175,7 @@ static void call_conn_lost(struct http_call *call, int err, const char *why)
 {
 	if (!call->got_bytes && !call->retried && call->idempotent) {
 		int rc;
-		conn_close(call->conn);
+		hconn_close(call->conn);
 		call->conn = NULL;
 		call->retried = true;
 		rc = call_attach(call, false);
@@ -629,13 +442,13 @@ static void call_step(struct http_call *call)
 	}
 }
 
-static void conn_io(struct ev_loop *loop, int fd, unsigned events, void *arg)
+void hconn_io(struct ev_loop *loop, int fd, unsigned events, void *arg)
 {
 	struct hconn *k = arg;
 	if (k->state == C_IDLE) {
 		/* A pooled connection became readable: the server closed it or
 		 * sent something unasked. Either way it is done. */
-		conn_close(k);
+		hconn_close(k);
 		return;
 	}
 	if (k->call)
@@ -726,12 +539,12 @@ void http_client_free(struct http_client *c)
 	while (c->calls) {
 		struct http_call *call = c->calls;
 		if (call->conn)
-			conn_close(call->conn);
+			hconn_close(call->conn);
 		call->conn = NULL;
 		call_free(call);
 	}
 	while (c->idle)
-		conn_close(c->idle);
+		hconn_close(c->idle);
 	free(c->user_agent);
 	free(c);
 }
@@ -867,80 +680,7 @@ void http_call_cancel(struct http_call *call)
 		return;
 	}
 	if (call->conn)
-		conn_close(call->conn);
+		hconn_close(call->conn);
 	call->conn = NULL;
 	call_free(call);
-}
-
-int http_basic_auth(const char *user, const char *pass, char *out, size_t outlen)
-{
-	char plain[512];
-	int n;
-
-	if (strchr(user, ':'))
-		return -EINVAL;
-	n = snprintf(plain, sizeof plain, "%s:%s", user, pass);
-	if (n < 0 || (size_t)n >= sizeof plain)
-		return -ENOSPC;
-	if (outlen < 6 + base64_encoded_len((size_t)n) + 1)
-		return -ENOSPC;
-	memcpy(out, "Basic ", 6);
-	base64_encode(plain, (size_t)n, out + 6, outlen - 6);
-	explicit_bzero(plain, sizeof plain);
-	return 0;
-}
-
-int http_resolve_blocking(const char *host, char *out, size_t outlen)
-{
-	struct addrinfo hints, *res = NULL, *ai, *pick = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	char a[80];
-
-	if (!host || !*host)
-		return -EINVAL;
-	if (sockio_parse_addr(host, 0, &ss, &sl) == 0) {
-		sockio_addr_str((struct sockaddr *)&ss, a, sizeof a);
-		/* strip ":0" and brackets */
-		char *colon = strrchr(a, ':');
-		if (colon)
-			*colon = '\0';
-		if (a[0] == '[') {
-			a[strlen(a) - 1] = '\0';
-			str_copy(out, a + 1, outlen);
-		} else {
-			str_copy(out, a, outlen);
-		}
-		return 0;
-	}
-	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
-		return -ENOENT;
-	for (ai = res; ai; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET) {
-			pick = ai;
-			break;
-		}
-		if (ai->ai_family == AF_INET6 && !pick)
-			pick = ai;
-	}
-	if (!pick) {
-		freeaddrinfo(res);
-		return -ENOENT;
-	}
-	sockio_addr_str(pick->ai_addr, a, sizeof a);
-	freeaddrinfo(res);
-	{
-		char *colon = strrchr(a, ':');
-		if (colon)
-			*colon = '\0';
-		if (a[0] == '[') {
-			a[strlen(a) - 1] = '\0';
-			str_copy(out, a + 1, outlen);
-		} else {
-			str_copy(out, a, outlen);
-		}
-	}
-	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * http_server_int — the structures shared by http_server.c (listening,
- * connections, parsing, routing) and http_answer.c (building answers).
+ * connections, parsing), http_route.c (routes, auth, request accessors)
+ * and http_answer.c (building answers).
  * Private to lib/net.
  */
 #ifndef EM_NET_HTTP_SERVER_INT_H
@@ -99,6 +100,15 @@ void sconn_fail(struct sconn *k);               /* mark dead; closed from the lo
 void sconn_try_flush(struct sconn *k);
 /* After an answer call from user code: flush now, fix the interest. */
 void sconn_after_answer(struct sconn *k);
+
+/* http_route.c */
+bool route_known_method(const char *m, size_t n);
+/* Best route for method+path; with none, allow gets the methods the path
+ * has (for 405), or "" when it has none (404). */
+const struct route *route_find(struct http_server *s, const char *m, const char *path,
+			       char *allow, size_t allowlen);
+bool route_auth_ok(const struct route *rt, const struct http_req *r);
+void route_free_all(struct route *rt);
 
 /* http_answer.c */
 int answer_error(struct sconn *k, int status, const char *extra);
