@@ -22,8 +22,9 @@ enum { K_CPUS, K_MEM, K_DISK, K_PORTS, K_NONE };
 
 /* Largest scalar we accept, in thousandths (about 9e12 units). */
 #define MILLI_MAX ((int64_t)9e15)
-/* Upper bound on ports asked for at once: bounds our allocations. */
-#define PORTS_MAX 65536
+/* Upper bound on ports asked for at once: bounds allocations and the
+ * quadratic merge in emit_ports(). */
+#define PORTS_MAX 1024
 
 static int kind_of(const char *name)
 {
@@ -346,6 +347,24 @@ void res_list_finish(struct res_list *l)
 	*l = (struct res_list)RES_LIST_INIT;
 }
 
+int res_list_add_copy(struct res_list *l, const Mesos__V1__Resource *r)
+{
+	if (list_reserve(l, 1) < 0)
+		return -ENOMEM;
+	size_t len = mesos__v1__resource__get_packed_size(r);
+	uint8_t *buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	mesos__v1__resource__pack(r, buf);
+	/* Only allocation can fail here: the bytes are our own. */
+	Mesos__V1__Resource *copy = mesos__v1__resource__unpack(NULL, len, buf);
+	free(buf);
+	if (!copy)
+		return -ENOMEM;
+	l->v[l->n++] = copy;
+	return 0;
+}
+
 /* Appends a deep copy of e->src with the given amount (scalar kinds) or
  * ranges (ports). */
 static int emit(struct res_list *out, const struct res_pool *p, const struct res_entry *e,
@@ -355,11 +374,8 @@ static int emit(struct res_list *out, const struct res_pool *p, const struct res
 	Mesos__V1__Value__Scalar s = MESOS__V1__VALUE__SCALAR__INIT;
 	Mesos__V1__Value__Ranges rs = MESOS__V1__VALUE__RANGES__INIT;
 	Mesos__V1__Value__Range *rv = NULL, **rp = NULL;
-	uint8_t *buf = NULL;
 	int rc = -ENOMEM;
 
-	if (list_reserve(out, 1) < 0)
-		return -ENOMEM;
 	r.set = NULL;
 	if (e->kind == K_PORTS) {
 		rv = calloc(ng, sizeof *rv);
@@ -383,18 +399,8 @@ static int emit(struct res_list *out, const struct res_pool *p, const struct res
 	}
 	if (!r.allocation_info && p->offer)
 		r.allocation_info = p->offer->allocation_info;
-	size_t len = mesos__v1__resource__get_packed_size(&r);
-	buf = malloc(len ? len : 1);
-	if (!buf)
-		goto fail;
-	mesos__v1__resource__pack(&r, buf);
-	Mesos__V1__Resource *copy = mesos__v1__resource__unpack(NULL, len, buf);
-	if (!copy)
-		goto fail;   /* only allocation can fail: the bytes are ours */
-	out->v[out->n++] = copy;
-	rc = 0;
+	rc = res_list_add_copy(out, &r);
 fail:
-	free(buf);
 	free(rp);
 	free(rv);
 	return rc;
@@ -613,8 +619,8 @@ int res_pool_take_launch(struct res_pool *p, const struct res_need *exec_need,
 		rc = take_core(&w, task_need, reserved_role, &tl, ports_out);
 	if (rc == 0 && exec_need)
 		rc = list_reserve(exec_out, el.n);
-	if (rc == 0)
-		rc = list_reserve(task_out, tl.n);
+	if (rc == 0)   /* one list for both is allowed */
+		rc = list_reserve(task_out, tl.n + (exec_out == task_out ? el.n : 0));
 	if (rc < 0)
 		goto fail;
 	res_pool_finish(p);
@@ -634,4 +640,83 @@ int res_pool_take(struct res_pool *p, const struct res_need *need, const char *r
 		  struct res_list *out, uint64_t *ports_out)
 {
 	return res_pool_take_launch(p, NULL, need, reserved_role, NULL, out, ports_out);
+}
+
+/* ---- reservations and volumes ------------------------------------------ */
+
+/* Appends a copy of r reserved for role by principal; see resources.h. */
+static int add_reserved(struct res_list *out, const Mesos__V1__Resource *src, const char *role,
+			const char *principal, bool refined)
+{
+	Mesos__V1__Resource r = *src;
+	Mesos__V1__Resource__ReservationInfo ri = MESOS__V1__RESOURCE__RESERVATION_INFO__INIT;
+	Mesos__V1__Resource__ReservationInfo **stack = NULL;
+	int rc;
+
+	ri.principal = (char *)principal;
+	if (!refined) {
+		if (src->n_reservations > 0 || src->reservation || strcmp(resource_role(src), "*") != 0)
+			return -EINVAL;
+		r.role = (char *)role;
+		r.reservation = &ri;
+		return res_list_add_copy(out, &r);
+	}
+	if (src->reservation || (src->n_reservations == 0 && strcmp(resource_role(src), "*") != 0))
+		return -EINVAL;   /* a pre-refinement reservation cannot be refined */
+	stack = calloc(src->n_reservations + 1, sizeof *stack);
+	if (!stack)
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_reservations; i++)
+		stack[i] = src->reservations[i];
+	ri.has_type = 1;
+	ri.type = MESOS__V1__RESOURCE__RESERVATION_INFO__TYPE__DYNAMIC;
+	ri.role = (char *)role;
+	stack[src->n_reservations] = &ri;
+	r.role = mesos__v1__resource__role__default_value;   /* not sent */
+	r.n_reservations = src->n_reservations + 1;
+	r.reservations = stack;
+	rc = res_list_add_copy(out, &r);
+	free(stack);
+	return rc;
+}
+
+int res_list_reserve(const struct res_list *in, const char *role, const char *principal,
+		     bool refined, struct res_list *out)
+{
+	struct res_list tmp = RES_LIST_INIT;
+	int rc = 0;
+
+	if (!role || !*role || strcmp(role, "*") == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < in->n && rc == 0; i++)
+		rc = add_reserved(&tmp, in->v[i], role, principal, refined);
+	if (rc == 0)
+		rc = list_reserve(out, tmp.n);
+	if (rc == 0)
+		list_move(out, &tmp);
+	res_list_finish(&tmp);
+	return rc;
+}
+
+int res_list_add_volume(struct res_list *out, const Mesos__V1__Resource *disk, const char *id,
+			const char *principal, const char *container_path)
+{
+	if (!disk || !disk->name || strcmp(disk->name, "disk") != 0 || !disk->scalar || !id || !*id ||
+	    !container_path || !*container_path || strcmp(resource_role(disk), "*") == 0 ||
+	    (disk->disk && (disk->disk->persistence || disk->disk->volume)))
+		return -EINVAL;
+	Mesos__V1__Resource r = *disk;
+	Mesos__V1__Resource__DiskInfo di = MESOS__V1__RESOURCE__DISK_INFO__INIT;
+	Mesos__V1__Resource__DiskInfo__Persistence pers = MESOS__V1__RESOURCE__DISK_INFO__PERSISTENCE__INIT;
+	Mesos__V1__Volume vol = MESOS__V1__VOLUME__INIT;
+	if (disk->disk)
+		di.source = disk->disk->source;
+	pers.id = (char *)id;
+	pers.principal = (char *)principal;
+	vol.mode = MESOS__V1__VOLUME__MODE__RW;
+	vol.container_path = (char *)container_path;
+	di.persistence = &pers;
+	di.volume = &vol;
+	r.disk = &di;
+	return res_list_add_copy(out, &r);
 }

@@ -12,7 +12,8 @@
  *     ExecutorInfo. Each element is owned like an unpacked message (deep
  *     copy, no pointer into the offer), so a list outlives its offer.
  *     Free it with res_list_finish(), which frees every element with
- *     mesos__v1__resource__free_unpacked().
+ *     mesos__v1__resource__free_unpacked(). res_list_reserve() and
+ *     res_list_add_volume() build the resources of RESERVE and CREATE.
  *
  * Which offered resources are used ("plain" resources): not revocable,
  * not shared, not from a resource provider, not a persistent volume, and
@@ -37,8 +38,8 @@
  * Scalars are counted in thousandths, as Mesos does (it keeps three
  * decimal places), so 0.1 + 0.2 fits in 0.3.
  *
- * Errors: -EINVAL (a need that is negative, NaN, too large, or lists a
- * port twice), -ENOSPC (the offer cannot hold the need; nothing was
+ * Errors: -EINVAL (a need that is negative, NaN, too large, asks for
+ * more than 1024 ports, or lists a port twice), -ENOSPC (the offer cannot hold the need; nothing was
  * taken), -ENOMEM. A failing take leaves the pool and the output lists
  * exactly as they were. Input from the network (odd values, begin > end,
  * NaN scalars) is skipped, never trusted.
@@ -135,12 +136,36 @@ int res_pool_take(struct res_pool *p, const struct res_need *need, const char *r
 
 /* An executor plus its task, all or nothing: takes exec_need into
  * exec_out, then task_need into task_out. ports_out receives the task's
- * ports (the executor's need must ask for none). Same errors; on error
- * nothing changes. */
+ * ports (the executor's need must ask for none). exec_out and task_out
+ * may be the same list. Same errors; on error nothing changes. */
 int res_pool_take_launch(struct res_pool *p, const struct res_need *exec_need,
 			 const struct res_need *task_need, const char *reserved_role,
 			 struct res_list *exec_out, struct res_list *task_out,
 			 uint64_t *ports_out);
+
+/* Appends a deep copy of r (for UNRESERVE and DESTROY, which name the
+ * offered resources as they are). 0 or -ENOMEM. */
+int res_list_add_copy(struct res_list *l, const Mesos__V1__Resource *r);
+
+/* For RESERVE: appends to out a copy of every resource of in, reserved
+ * for role by principal; allocation_info and amounts are kept.
+ * refined false (no RESERVATION_REFINEMENT): role = role and
+ * reservation = {principal}, the pre-refinement format; the resources
+ * must be unreserved. refined true: a DYNAMIC ReservationInfo{role,
+ * principal} is pushed on `reservations`, which refines an existing
+ * post-refinement reservation. -EINVAL if role is NULL, empty or "*", or
+ * a resource cannot be reserved that way; -ENOMEM. On error out is
+ * unchanged. */
+int res_list_reserve(const struct res_list *in, const char *role, const char *principal,
+		     bool refined, struct res_list *out);
+
+/* For CREATE: appends a persistent volume made from a reserved plain disk
+ * resource (as reserved by res_list_reserve, or as offered):
+ * disk{persistence{id, principal}, volume{container_path, RW}}, keeping
+ * its disk source. -EINVAL if disk is not a reserved plain disk or id or
+ * container_path is empty; -ENOMEM. */
+int res_list_add_volume(struct res_list *out, const Mesos__V1__Resource *disk, const char *id,
+			const char *principal, const char *container_path);
 
 void res_list_finish(struct res_list *l);
 

@@ -454,11 +454,117 @@ static void test_list_owns_its_data(void)
 	res_list_finish(&l);
 }
 
+/* RESERVE and CREATE resources, byte for byte (Resource: name 1, type 2,
+ * scalar 3, role 6, disk 7, reservation 8, allocation_info 11,
+ * reservations 13; ReservationInfo: principal 1, role 3, type 4;
+ * DiskInfo: persistence 1, volume 2; Volume: container_path 1, mode 3). */
+static void test_reserve_and_volume(void)
+{
+	Mesos__V1__Offer *o = make_offer("cpus:1 disk:1024");
+	struct res_pool pool;
+	struct res_list l = RES_LIST_INIT, r = RES_LIST_INIT, f = RES_LIST_INIT, f2 = RES_LIST_INIT;
+	struct res_list vol = RES_LIST_INIT;
+	struct res_need need = {0, 0, 512, 0, NULL};
+	ok(res_pool_init(&pool, o) == 0 && res_pool_take(&pool, &need, NULL, &l, NULL) == 0 && l.n == 1,
+	   "512 MB of unreserved disk taken");
+
+	struct pb s = {0}, a = {0}, rv = {0}, want = {0};
+	pb_double(&s, 1, 512);
+	pb_str(&a, 1, "etcd");
+	pb_str(&rv, 1, "etcd-p");
+	is_int(res_list_reserve(&l, "etcd", "etcd-p", false, &r), 0, "reserve, pre-refinement format");
+	pb_str(&want, 1, "disk");
+	pb_uint(&want, 2, 0);
+	pb_msg(&want, 3, &s);
+	pb_str(&want, 6, "etcd");
+	pb_msg(&want, 8, &rv);
+	pb_msg(&want, 11, &a);
+	if (r.n == 1)
+		pack_is(&r.v[0]->base, &want, "RESERVE resource: role + reservation{principal}");
+
+	struct pb pers = {0}, v = {0}, di = {0}, want_v = {0};
+	pb_str(&pers, 1, "vol-1");
+	pb_str(&pers, 2, "etcd-p");
+	pb_str(&v, 1, "data");
+	pb_uint(&v, 3, 1);
+	pb_msg(&di, 1, &pers);
+	pb_msg(&di, 2, &v);
+	pb_str(&want_v, 1, "disk");
+	pb_uint(&want_v, 2, 0);
+	pb_msg(&want_v, 3, &s);
+	pb_str(&want_v, 6, "etcd");
+	pb_msg(&want_v, 7, &di);
+	pb_msg(&want_v, 8, &rv);
+	pb_msg(&want_v, 11, &a);
+	if (r.n == 1) {
+		is_int(res_list_add_volume(&vol, r.v[0], "vol-1", "etcd-p", "data"), 0, "volume from reserved disk");
+		if (vol.n == 1)
+			pack_is(&vol.v[0]->base, &want_v, "CREATE volume: disk{persistence, volume RW}");
+		Mesos__V1__Resource *const *vv = vol.v;
+		ok(resources_find_volume(vv, vol.n, "vol-1") != NULL, "the volume is found by id");
+		is_int(res_list_add_volume(&vol, vol.v[0], "vol-2", NULL, "data"), -EINVAL,
+		       "a volume is not made from a volume");
+		is_int(res_list_reserve(&r, "etcd", "etcd-p", false, &f), -EINVAL,
+		       "already reserved: cannot reserve again (pre-refinement)");
+		is_int(f.n, 0, "nothing appended on error");
+	}
+	is_int(res_list_add_volume(&vol, l.v[0], "vol-3", NULL, "data"), -EINVAL,
+	       "no volume on unreserved disk");
+	is_int(res_list_reserve(&l, "*", "p", false, &f), -EINVAL, "reserving for \"*\" is refused");
+
+	/* Post-refinement: role not sent, one DYNAMIC reservation, then a
+	 * refinement pushes a second one. */
+	struct pb ri = {0}, want_f = {0};
+	pb_str(&ri, 1, "etcd-p");
+	pb_str(&ri, 3, "etcd");
+	pb_uint(&ri, 4, 2);
+	pb_str(&want_f, 1, "disk");
+	pb_uint(&want_f, 2, 0);
+	pb_msg(&want_f, 3, &s);
+	pb_msg(&want_f, 11, &a);
+	pb_msg(&want_f, 13, &ri);
+	is_int(res_list_reserve(&l, "etcd", "etcd-p", true, &f), 0, "reserve, post-refinement format");
+	if (f.n == 1) {
+		pack_is(&f.v[0]->base, &want_f, "RESERVE resource: reservations[{principal, role, DYNAMIC}]");
+		is_str(resource_role(f.v[0]), "etcd", "refined role reads etcd");
+		is_int(res_list_reserve(&f, "etcd/sub", "etcd-p", true, &f2), 0, "refine etcd to etcd/sub");
+		ok(f2.n == 1 && f2.v[0]->n_reservations == 2 &&
+		   strcmp(resource_role(f2.v[0]), "etcd/sub") == 0, "two reservations, role etcd/sub");
+		is_int(res_list_reserve(&r, "etcd/sub", "etcd-p", true, &f2), -EINVAL,
+		       "a pre-refinement reservation cannot be refined");
+	}
+
+	/* One list for executor and task; too many ports. */
+	struct res_list both = RES_LIST_INIT;
+	struct res_need ex = {0.1, 32, 0, 0, NULL}, tk = {0.5, 64, 0, 0, NULL};
+	Mesos__V1__Offer *o2 = make_offer("cpus:1 mem:256 ports:[31000-31001]");
+	struct res_pool p2;
+	ok(res_pool_init(&p2, o2) == 0 &&
+	   res_pool_take_launch(&p2, &ex, &tk, NULL, &both, &both, NULL) == 0 && both.n == 4,
+	   "executor and task into one list");
+	struct res_need many = {0, 0, 0, 1025, NULL};
+	uint64_t *pp = calloc(1025, sizeof *pp);
+	is_int(res_pool_take(&p2, &many, NULL, &both, pp), -EINVAL, "more than 1024 ports: -EINVAL");
+	free(pp);
+	res_pool_finish(&p2);
+	res_list_finish(&both);
+	mesos__v1__offer__free_unpacked(o2, NULL);
+
+	res_pool_finish(&pool);
+	res_list_finish(&l);
+	res_list_finish(&r);
+	res_list_finish(&f);
+	res_list_finish(&f2);
+	res_list_finish(&vol);
+	mesos__v1__offer__free_unpacked(o, NULL);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
 		run_case(&CASES[i]);
 	test_sums();
 	test_list_owns_its_data();
+	test_reserve_and_volume();
 	return done_testing();
 }
