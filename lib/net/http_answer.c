@@ -113,6 +113,8 @@ int http_respond_file(struct http_req *r, int status, const char *content_type,
 	struct sconn *k;
 	int rc = check_answerable(r, NULL);
 
+	if (fd < 0)
+		return -EBADF;   /* nothing answered: the handler still must */
 	if (rc != 0 || status < 200 || status > 999) {
 		close(fd);
 		return rc ? rc : -EINVAL;

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +540,8 @@ static void conn_io(struct ev_loop *loop, int fd, unsigned events, void *arg)
 		sconn_try_flush(k);
 	if (!k->dead && (events & (EV_READ | EV_ERROR)) && !k->read_paused)
 		conn_read(k);
+	else if ((events & EV_ERROR) && !(events & EV_WRITE))
+		k->dead = true;   /* hang-up or error with nothing to read or write */
 	if (!k->dead)
 		conn_process(k);
 	if (!k->dead && k->eof) {
@@ -691,6 +694,14 @@ int http_server_new(struct http_server **out, struct ev_loop *loop,
 	*out = NULL;
 	if (!cfg || (cfg->tls && !tls_config_is_server(cfg->tls)))
 		return -EINVAL;
+	/* sendfile(2) has no MSG_NOSIGNAL: a client gone mid-file must not
+	 * kill the process. Only a default disposition is changed. */
+	{
+		struct sigaction sa;
+		if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL &&
+		    !(sa.sa_flags & SA_SIGINFO))
+			signal(SIGPIPE, SIG_IGN);
+	}
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return -ENOMEM;

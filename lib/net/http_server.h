@@ -52,6 +52,9 @@
  * used again. http_server_free closes everything; pending requests get
  * on_abort.
  *
+ * SIGPIPE: http_server_new sets SIGPIPE to SIG_IGN if it still has its
+ * default disposition, because sendfile(2) cannot be told MSG_NOSIGNAL.
+ *
  * Callbacks may call any function here except http_server_free on the
  * same server. Errors: 0 or a negative errno (-EINVAL, -ENOMEM,
  * -EADDRINUSE and other bind/listen errors, -EPIPE when the connection
@@ -138,7 +141,8 @@ int http_respond(struct http_req *r, int status, const char *content_type,
 int http_respond_h(struct http_req *r, int status, const char *content_type,
 		   const char *extra_headers, const void *body, size_t len);
 /* Streams len bytes of fd from offset 0 in pieces (sendfile on plain
- * connections). The server takes fd and closes it (even on failure). */
+ * connections). The server takes fd and closes it (even on failure),
+ * except fd < 0: -EBADF, nothing answered. */
 int http_respond_file(struct http_req *r, int status, const char *content_type,
 		      int fd, uint64_t len);
 /* Chunked answer that stays open: write pieces, then end. write returns
