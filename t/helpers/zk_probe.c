@@ -1,0 +1,774 @@
+/*
+ * zk_probe — drives lib/zk against a real ZooKeeper server for
+ * t/t0200-zk.sh. One scenario per invocation; every check prints one line
+ * to stderr ("ok: ..." / "FAIL: ..."); the exit status is 0 only if all
+ * passed.
+ *
+ *   zk_probe crud      URI
+ *   zk_probe watch     URI
+ *   zk_probe multi     URI
+ *   zk_probe auth      URI-WITH-CREDENTIALS URI-WITHOUT
+ *   zk_probe expire    URI            (SIGSTOPs itself past the timeout)
+ *   zk_probe elect     URI ROOT ID STATUS-FILE   (runs until SIGTERM)
+ *   zk_probe fenced-write URI ROOT NODE
+ *   zk_probe get       URI PATH       (prints the data)
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "ev/ev.h"
+#include "zk/zk_election.h"
+#include "zk/zk_session.h"
+
+static struct ev_loop *loop;
+static int failures;
+
+#define CHECK(cond, ...) check_((cond), __LINE__, __VA_ARGS__)
+
+__attribute__((format(printf, 3, 4)))
+static bool check_(bool cond, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", cond ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, cond ? "\n" : " (line %d)\n", line);
+	if (!cond)
+		failures++;
+	return cond;
+}
+
+/* Runs the loop until *flag or the deadline; true if *flag. */
+static bool run_until(const bool *flag, int ms)
+{
+	uint64_t end = ev_time_ms() + (uint64_t)ms;
+	while (!*flag && ev_time_ms() < end)
+		ev_run_once(loop, 50);
+	return *flag;
+}
+
+/* ---- session state ---- */
+
+struct sess {
+	struct zk_session *s;
+	int events[16];
+	int nevents;
+	bool connected;
+	bool expired;
+};
+
+static void on_session(struct zk_session *s, enum zk_session_event ev, void *arg)
+{
+	struct sess *x = arg;
+	if (x->nevents < 16)
+		x->events[x->nevents++] = (int)ev;
+	fprintf(stderr, "  session event: %s (id 0x%llx)\n", zk_session_event_name(ev),
+		(unsigned long long)zk_session_id(s));
+	if (ev == ZK_SESSION_CONNECTED || ev == ZK_SESSION_RECONNECTED)
+		x->connected = true;
+	else
+		x->connected = false;
+	if (ev == ZK_SESSION_EXPIRED)
+		x->expired = true;
+}
+
+static bool sess_open(struct sess *x, const char *uri, int timeout_ms)
+{
+	char err[256];
+	int rc;
+	memset(x, 0, sizeof(*x));
+	rc = zk_session_new(loop, uri, timeout_ms, &x->s, err, sizeof(err));
+	if (!CHECK(rc == 0, "session: %s", rc ? err : zk_session_display(x->s)))
+		return false;
+	zk_session_listen(x->s, on_session, x);
+	return CHECK(run_until(&x->connected, 10000), "session connected");
+}
+
+/* ---- synchronous-looking wrappers for the test ---- */
+
+struct res {
+	bool done;
+	int rc;
+	char data[512];
+	int len;
+	struct Stat st;
+	char path[512];
+	char names[32][64];
+	int nnames;
+	const struct zk_multi *m;
+	int mres[8];
+	char mcreated[8][256];
+};
+
+static void res_path(int rc, const char *path, void *arg)
+{
+	struct res *r = arg;
+	r->rc = rc;
+	if (path)
+		snprintf(r->path, sizeof(r->path), "%s", path);
+	r->done = true;
+}
+
+static void res_data(int rc, const char *data, int len, const struct Stat *st, void *arg)
+{
+	struct res *r = arg;
+	r->rc = rc;
+	r->len = len;
+	if (data && len > 0)
+		snprintf(r->data, sizeof(r->data), "%.*s", len, data);
+	if (st)
+		r->st = *st;
+	r->done = true;
+}
+
+static void res_stat(int rc, const struct Stat *st, void *arg)
+{
+	struct res *r = arg;
+	r->rc = rc;
+	if (st)
+		r->st = *st;
+	r->done = true;
+}
+
+static void res_done(int rc, void *arg)
+{
+	struct res *r = arg;
+	r->rc = rc;
+	r->done = true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+static void res_children(int rc, const struct String_vector *names, const struct Stat *st,
+			 void *arg)
+{
+	struct res *r = arg;
+	r->rc = rc;
+	for (int i = 0; names && i < names->count && i < 32; i++)
+		snprintf(r->names[r->nnames++], 64, "%s", names->data[i]);
+	qsort(r->names, (size_t)r->nnames, 64, cmp_str);
+	r->done = true;
+}
+
+static void res_multi(int rc, const struct zk_multi *m, void *arg)
+{
+	struct res *r = arg;
+	r->rc = rc;
+	for (size_t i = 0; i < zk_multi_count(m) && i < 8; i++) {
+		const char *c = zk_multi_created(m, i);
+		r->mres[i] = zk_multi_result(m, i);
+		snprintf(r->mcreated[i], 256, "%s", c ? c : "");
+	}
+	r->done = true;
+}
+
+/* Returns the completion's rc, or a marker when the call failed at once
+ * (negative errno - 1000) or timed out (-9999). */
+static int finish(int sync_rc, struct res *r)
+{
+	if (sync_rc < 0)
+		return sync_rc - 1000;
+	if (!run_until(&r->done, 10000))
+		return -9999;
+	return r->rc;
+}
+
+static int p_create(struct zk_session *s, const char *path, const char *data, int mode,
+		    bool parents, struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (parents)
+		return finish(zk_create_parents(s, path, data, data ? strlen(data) : 0,
+						mode, res_path, r), r);
+	return finish(zk_create(s, path, data, data ? strlen(data) : 0, mode, res_path, r), r);
+}
+
+static int p_get(struct zk_session *s, const char *path, zk_watch_fn w, void *warg,
+		 struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	return finish(zk_get(s, path, w, warg, res_data, r), r);
+}
+
+static int p_set(struct zk_session *s, const char *path, const char *data, int version,
+		 struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	return finish(zk_set(s, path, data, strlen(data), version, res_stat, r), r);
+}
+
+static int p_delete(struct zk_session *s, const char *path, int version, struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	return finish(zk_delete(s, path, version, res_done, r), r);
+}
+
+static int p_children(struct zk_session *s, const char *path, zk_watch_fn w, void *warg,
+		      struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	return finish(zk_children(s, path, w, warg, res_children, r), r);
+}
+
+static int p_exists(struct zk_session *s, const char *path, zk_watch_fn w, void *warg,
+		    struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	return finish(zk_exists(s, path, w, warg, res_stat, r), r);
+}
+
+static int p_multi(struct zk_session *s, struct zk_multi *m, struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	return finish(zk_multi_commit(s, m, res_multi, r), r);
+}
+
+/* ---- scenarios ---- */
+
+static int scenario_crud(const char *uri)
+{
+	struct sess x;
+	struct res r;
+	int rc;
+
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	struct zk_session *s = x.s;
+	p_delete(s, "/crud/a", -1, &r);
+	p_delete(s, "/crud/b", -1, &r);
+	p_delete(s, "/crud", -1, &r);
+
+	rc = p_create(s, "/crud/a", "v1", ZOO_PERSISTENT, false, &r);
+	CHECK(rc == ZNONODE, "create without parent: ZNONODE (%s)", zerror(rc));
+	rc = p_create(s, "/crud/a", "v1", ZOO_PERSISTENT, true, &r);
+	CHECK(rc == ZOK && strcmp(r.path, "/crud/a") == 0,
+	      "create_parents makes the chroot, /crud and /crud/a (%s, %s)", zerror(rc), r.path);
+	rc = p_create(s, "/crud/a", "v1", ZOO_PERSISTENT, false, &r);
+	CHECK(rc == ZNODEEXISTS, "create again: ZNODEEXISTS (%s)", zerror(rc));
+	rc = p_get(s, "/crud/a", NULL, NULL, &r);
+	CHECK(rc == ZOK && strcmp(r.data, "v1") == 0 && r.st.version == 0,
+	      "get: \"%s\" at version %d", r.data, r.st.version);
+	rc = p_set(s, "/crud/a", "v2", 0, &r);
+	CHECK(rc == ZOK && r.st.version == 1, "set with version 0: ok, now version %d",
+	      r.st.version);
+	rc = p_set(s, "/crud/a", "v3", 0, &r);
+	CHECK(rc == ZBADVERSION, "set with the stale version 0: ZBADVERSION (%s)", zerror(rc));
+	rc = p_get(s, "/crud/a", NULL, NULL, &r);
+	CHECK(rc == ZOK && strcmp(r.data, "v2") == 0, "the CAS loser did not write (\"%s\")",
+	      r.data);
+	rc = p_set(s, "/crud/a", "v4", -1, &r);
+	CHECK(rc == ZOK && r.st.version == 2, "set with version -1: unconditional");
+	rc = p_create(s, "/crud/b", NULL, ZOO_PERSISTENT, false, &r);
+	CHECK(rc == ZOK, "create with null data");
+	rc = p_get(s, "/crud/b", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.len == -1, "null data reads back as len -1 (%d)", r.len);
+	rc = p_create(s, "/crud/s_", "x", ZOO_PERSISTENT_SEQUENTIAL, false, &r);
+	CHECK(rc == ZOK && strncmp(r.path, "/crud/s_", 8) == 0 && strlen(r.path) == 18,
+	      "sequential create returns the chroot-relative path (%s)", r.path);
+	char seqpath[64];
+	snprintf(seqpath, sizeof(seqpath), "%s", r.path);
+	rc = p_children(s, "/crud", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.nnames == 3 && strcmp(r.names[0], "a") == 0 &&
+	      strcmp(r.names[1], "b") == 0 && strncmp(r.names[2], "s_", 2) == 0,
+	      "children: %d names (%s %s %s)", r.nnames, r.names[0], r.names[1], r.names[2]);
+	rc = p_delete(s, "/crud", -1, &r);
+	CHECK(rc == ZNOTEMPTY, "delete a parent: ZNOTEMPTY (%s)", zerror(rc));
+	rc = p_delete(s, "/crud/a", 1, &r);
+	CHECK(rc == ZBADVERSION, "delete with a wrong version: ZBADVERSION (%s)", zerror(rc));
+	rc = p_delete(s, "/crud/a", 2, &r);
+	CHECK(rc == ZOK, "delete with the right version");
+	rc = p_get(s, "/crud/a", NULL, NULL, &r);
+	CHECK(rc == ZNONODE, "get a deleted node: ZNONODE");
+	rc = p_exists(s, "/crud/b", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.st.dataLength == 0, "exists: ZOK with a stat");
+	rc = p_exists(s, "/crud/a", NULL, NULL, &r);
+	CHECK(rc == ZNONODE, "exists of a deleted node: ZNONODE");
+	rc = zk_get(s, "crud", NULL, NULL, res_data, &r);
+	CHECK(rc == -EINVAL, "a relative path is refused at once (-EINVAL)");
+	rc = zk_get(s, "/crud/", NULL, NULL, res_data, &r);
+	CHECK(rc == -EINVAL, "a trailing slash is refused at once (-EINVAL)");
+	p_delete(s, "/crud/b", -1, &r);
+	p_delete(s, seqpath, -1, &r);
+	rc = p_delete(s, "/crud", -1, &r);
+	CHECK(rc == ZOK, "cleanup");
+
+	/* Free with a call in flight: its completion must not run. */
+	memset(&r, 0, sizeof(r));
+	rc = zk_get(s, "/", NULL, NULL, res_data, &r);
+	zk_session_free(s);
+	CHECK(rc == 0 && !r.done, "zk_session_free with a call in flight: no completion");
+	return failures ? 1 : 0;
+}
+
+struct watchlog {
+	int n;
+	int type[8];
+	char path[8][128];
+};
+
+static void on_watch(int type, const char *path, void *arg)
+{
+	struct watchlog *w = arg;
+	if (w->n < 8) {
+		w->type[w->n] = type;
+		snprintf(w->path[w->n], 128, "%s", path ? path : "");
+	}
+	w->n++;
+}
+
+static bool run_until_count(const int *n, int want, int ms)
+{
+	uint64_t end = ev_time_ms() + (uint64_t)ms;
+	while (*n < want && ev_time_ms() < end)
+		ev_run_once(loop, 50);
+	return *n >= want;
+}
+
+static void settle(int ms)
+{
+	uint64_t end = ev_time_ms() + (uint64_t)ms;
+	while (ev_time_ms() < end)
+		ev_run_once(loop, 20);
+}
+
+static int scenario_watch(const char *uri)
+{
+	struct sess a, b;
+	struct res r;
+	struct watchlog wd = { 0 }, wc = { 0 }, we = { 0 }, wx = { 0 };
+	int rc;
+
+	if (!sess_open(&a, uri, 10000) || !sess_open(&b, uri, 10000))
+		return 1;
+	p_create(a.s, "/w/x", "0", ZOO_PERSISTENT, true, &r);
+
+	rc = p_get(a.s, "/w/x", on_watch, &wd, &r);
+	CHECK(rc == ZOK, "get with a data watch");
+	p_set(b.s, "/w/x", "1", -1, &r);
+	CHECK(run_until_count(&wd.n, 1, 5000) && wd.type[0] == ZOO_CHANGED_EVENT &&
+	      strcmp(wd.path[0], "/w/x") == 0,
+	      "a write by another session fires it: CHANGED on %s", wd.path[0]);
+	p_set(b.s, "/w/x", "2", -1, &r);
+	settle(300);
+	CHECK(wd.n == 1, "a watch fires once (%d calls)", wd.n);
+
+	rc = p_children(a.s, "/w", on_watch, &wc, &r);
+	CHECK(rc == ZOK && r.nnames == 1, "children with a watch");
+	p_create(b.s, "/w/y", "", ZOO_EPHEMERAL, false, &r);
+	CHECK(run_until_count(&wc.n, 1, 5000) && wc.type[0] == ZOO_CHILD_EVENT &&
+	      strcmp(wc.path[0], "/w") == 0, "a new child fires the child watch on /w");
+
+	rc = p_exists(a.s, "/w/z", on_watch, &we, &r);
+	CHECK(rc == ZNONODE, "exists with a watch on an absent node: ZNONODE");
+	p_create(b.s, "/w/z", "", ZOO_EPHEMERAL, false, &r);
+	CHECK(run_until_count(&we.n, 1, 5000) && we.type[0] == ZOO_CREATED_EVENT,
+	      "creating it fires CREATED");
+
+	rc = p_get(a.s, "/w/z", on_watch, &wx, &r);
+	p_delete(b.s, "/w/z", -1, &r);
+	CHECK(run_until_count(&wx.n, 1, 5000) && wx.type[0] == ZOO_DELETED_EVENT,
+	      "deleting a watched node fires DELETED");
+
+	/* A watch that was not set (get on an absent node) never fires. */
+	struct watchlog wn = { 0 };
+	rc = p_get(a.s, "/w/absent", on_watch, &wn, &r);
+	p_create(b.s, "/w/absent", "", ZOO_EPHEMERAL, false, &r);
+	settle(300);
+	CHECK(rc == ZNONODE && wn.n == 0, "a failed get sets no watch");
+
+	/* zk_session_cancel: a watch whose owner went away stays quiet. */
+	struct watchlog wq = { 0 };
+	rc = p_get(a.s, "/w/x", on_watch, &wq, &r);
+	zk_session_cancel(a.s, &wq);
+	p_set(b.s, "/w/x", "3", -1, &r);
+	settle(300);
+	CHECK(wq.n == 0, "a cancelled watch is not called");
+
+	/* Ephemerals of b go when b closes. */
+	zk_session_free(b.s);
+	rc = p_exists(a.s, "/w/y", NULL, NULL, &r);
+	CHECK(rc == ZNONODE, "closing a session deletes its ephemerals at once");
+	p_delete(a.s, "/w/x", -1, &r);
+	p_delete(a.s, "/w", -1, &r);
+	zk_session_free(a.s);
+	return failures ? 1 : 0;
+}
+
+static int scenario_multi(const char *uri)
+{
+	struct sess x;
+	struct res r;
+	struct zk_multi *m;
+	int rc;
+
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	struct zk_session *s = x.s;
+	p_create(s, "/m/x", "0", ZOO_PERSISTENT, true, &r);
+
+	m = zk_multi_new();
+	zk_multi_create(m, "/m/a", "A", 1, ZOO_PERSISTENT);
+	zk_multi_set(m, "/m/x", "1", 1, 0);
+	zk_multi_create(m, "/m/q_", "Q", 1, ZOO_PERSISTENT_SEQUENTIAL);
+	rc = p_multi(s, m, &r);
+	CHECK(rc == ZOK && r.mres[0] == ZOK && r.mres[1] == ZOK,
+	      "multi create+set+create: ok (%s)", zerror(rc));
+	CHECK(strcmp(r.mcreated[0], "/m/a") == 0 && strncmp(r.mcreated[2], "/m/q_", 5) == 0,
+	      "created paths are reported (%s, %s)", r.mcreated[0], r.mcreated[2]);
+	char qpath[64];
+	snprintf(qpath, sizeof(qpath), "%s", r.mcreated[2]);
+
+	m = zk_multi_new();
+	zk_multi_create(m, "/m/c", "C", 1, ZOO_PERSISTENT);
+	zk_multi_set(m, "/m/x", "2", 1, -1);
+	zk_multi_check(m, "/m/missing", -1);
+	rc = p_multi(s, m, &r);
+	CHECK(rc == ZNONODE && r.mres[2] == ZNONODE,
+	      "a failing check op fails the batch: %s, op 3 %s", zerror(rc), zerror(r.mres[2]));
+	rc = p_exists(s, "/m/c", NULL, NULL, &r);
+	CHECK(rc == ZNONODE, "nothing of the failed batch happened (no /m/c)");
+	rc = p_get(s, "/m/x", NULL, NULL, &r);
+	CHECK(rc == ZOK && strcmp(r.data, "1") == 0, "(/m/x still \"1\": \"%s\")", r.data);
+
+	m = zk_multi_new();
+	zk_multi_check(m, "/m/x", 0);
+	zk_multi_set(m, "/m/x", "3", 1, -1);
+	rc = p_multi(s, m, &r);
+	CHECK(rc == ZBADVERSION, "a check op with a stale version: ZBADVERSION (%s)", zerror(rc));
+
+	m = zk_multi_new();
+	zk_multi_check(m, "/m/x", 1);
+	zk_multi_delete(m, "/m/a", -1);
+	zk_multi_delete(m, qpath, -1);
+	zk_multi_delete(m, "/m/x", -1);
+	zk_multi_delete(m, "/m", -1);
+	rc = p_multi(s, m, &r);
+	CHECK(rc == ZOK, "check+deletes in one batch (%s)", zerror(rc));
+
+	m = zk_multi_new();
+	rc = zk_multi_check(m, "bad", -1);
+	CHECK(rc == -EINVAL, "a malformed path in a batch: -EINVAL");
+	rc = zk_multi_commit(s, m, res_multi, &r);
+	CHECK(rc == -EINVAL, "an empty batch: -EINVAL (and the batch is freed)");
+	zk_session_free(s);
+	return failures ? 1 : 0;
+}
+
+static int scenario_auth(const char *uri_creds, const char *uri_plain, const char *uri_wrong)
+{
+	struct sess a, b, c;
+	struct res r;
+	int rc;
+
+	if (!sess_open(&a, uri_creds, 10000) || !sess_open(&b, uri_plain, 10000) ||
+	    !sess_open(&c, uri_wrong, 10000))
+		return 1;
+	rc = p_create(a.s, "/auth/n", "secret", ZOO_PERSISTENT, true, &r);
+	CHECK(rc == ZOK, "authenticated create (%s)", zerror(rc));
+	rc = p_get(b.s, "/auth/n", NULL, NULL, &r);
+	CHECK(rc == ZOK && strcmp(r.data, "secret") == 0, "world can read");
+	rc = p_set(b.s, "/auth/n", "x", -1, &r);
+	CHECK(rc == ZNOAUTH, "an anonymous session cannot write: ZNOAUTH (%s)", zerror(rc));
+	rc = p_set(c.s, "/auth/n", "x", -1, &r);
+	CHECK(rc == ZNOAUTH, "a wrong password cannot write: ZNOAUTH (%s)", zerror(rc));
+	rc = p_set(a.s, "/auth/n", "y", -1, &r);
+	CHECK(rc == ZOK, "the creator can write");
+	CHECK(strstr(zk_session_display(a.s), "***@") != NULL &&
+	      strstr(zk_session_display(a.s), "pass") == NULL,
+	      "the display form hides the credentials (%s)", zk_session_display(a.s));
+	rc = p_delete(a.s, "/auth/n", -1, &r);
+	rc = p_delete(a.s, "/auth", -1, &r);
+	CHECK(rc == ZOK, "cleanup by the creator");
+	zk_session_free(c.s);
+	zk_session_free(b.s);
+	zk_session_free(a.s);
+	return failures ? 1 : 0;
+}
+
+struct solo {
+	int ups, downs;
+	bool leader;
+};
+
+static void solo_change(struct zk_election *e, bool leader, void *arg)
+{
+	struct solo *so = arg;
+	so->leader = leader;
+	if (leader)
+		so->ups++;
+	else
+		so->downs++;
+}
+
+static int scenario_expire(const char *uri)
+{
+	struct sess x;
+	struct res r;
+	struct solo so = { 0 };
+	struct zk_election *el = NULL;
+	struct zk_election_config cfg = { .root = "/ex", .data = "solo",
+					  .on_change = solo_change, .arg = &so };
+	int rc;
+
+	if (!sess_open(&x, uri, 1000))
+		return 1;
+	struct zk_session *s = x.s;
+	int64_t id1 = zk_session_id(s);
+	int timeout = zk_session_timeout_ms(s);
+	CHECK(timeout >= 1000 && timeout <= 2000, "negotiated timeout %d ms", timeout);
+	rc = p_create(s, "/e/eph", "1", ZOO_EPHEMERAL, true, &r);
+	CHECK(rc == ZOK, "ephemeral created");
+	CHECK(zk_election_new(s, &cfg, &el) == 0 && run_until(&so.leader, 10000) &&
+	      zk_election_can_act(el), "a lone contender leads and may act");
+	int64_t epoch1 = zk_election_epoch(el);
+
+	/* A helper process stops us past the timeout, then resumes us. */
+	pid_t me = getpid(), helper = fork();
+	if (helper == 0) {
+		struct timespec ts = { (timeout * 4) / 1000, ((timeout * 4) % 1000) * 1000000L };
+		kill(me, SIGSTOP);
+		nanosleep(&ts, NULL);
+		kill(me, SIGCONT);
+		_exit(0);
+	}
+	int st = 0;
+	waitpid(helper, &st, 0);  /* returns once we run again */
+	fprintf(stderr, "  resumed after a stop of %d ms\n", timeout * 4);
+	CHECK(zk_session_silence_ms(s) >= (uint64_t)timeout * 3,
+	      "the silence is measured across the stop (%llu ms)",
+	      (unsigned long long)zk_session_silence_ms(s));
+	CHECK(zk_election_is_leader(el) && !zk_election_can_act(el),
+	      "before the client notices anything the leader already may not act");
+	CHECK(run_until(&x.expired, 15000), "the session expiry is reported");
+	x.connected = false;
+	CHECK(run_until(&x.connected, 15000), "a new session connects on its own");
+	int64_t id2 = zk_session_id(s);
+	CHECK(id2 != 0 && id2 != id1, "with a new id (0x%llx -> 0x%llx)",
+	      (unsigned long long)id1, (unsigned long long)id2);
+	bool saw_connected = false;
+	for (int i = 0; i < x.nevents; i++)
+		if (x.events[i] == ZK_SESSION_EXPIRED)
+			for (int j = i + 1; j < x.nevents; j++)
+				if (x.events[j] == ZK_SESSION_CONNECTED)
+					saw_connected = true;
+	CHECK(saw_connected, "events: EXPIRED then CONNECTED (%d events)", x.nevents);
+	CHECK(so.downs == 1, "the leader stepped down on expiry");
+	bool again = run_until(&so.leader, 10000);
+	int64_t epoch2 = zk_election_epoch(el);
+	CHECK(again && epoch2 > epoch1,
+	      "and leads again on the new session with a larger epoch (%lld -> %lld)",
+	      (long long)epoch1, (long long)epoch2);
+	zk_election_free(el);
+	rc = p_children(s, "/ex/leader", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.nnames == 0, "leaving the election deletes the own node");
+	p_delete(s, "/ex/leader", -1, &r);
+	p_delete(s, "/ex", -1, &r);
+	rc = p_exists(s, "/e/eph", NULL, NULL, &r);
+	CHECK(rc == ZNONODE, "the old ephemeral is gone (%s)", zerror(rc));
+	rc = p_create(s, "/e/eph", "2", ZOO_EPHEMERAL, false, &r);
+	CHECK(rc == ZOK, "the owner can re-create it on the new session");
+	rc = p_exists(s, "/e/eph", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.st.ephemeralOwner == id2, "owned by the new session");
+	p_delete(s, "/e/eph", -1, &r);
+	p_delete(s, "/e", -1, &r);
+	zk_session_free(s);
+	return failures ? 1 : 0;
+}
+
+/* ---- election ---- */
+
+struct elector {
+	const char *id, *root, *status;
+	struct zk_session *s;
+	struct zk_election *e;
+	char last_write[64];
+	int leader_changes;
+	bool stop;
+};
+
+static void elector_status(struct elector *el)
+{
+	char tmp[512];
+	FILE *f;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", el->status);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "role=%s node=%s epoch=%lld write=%s changes=%d\n",
+		zk_election_is_leader(el->e) ? "leader" : "follower",
+		zk_election_node(el->e) ? zk_election_node(el->e) : "-",
+		(long long)zk_election_epoch(el->e), el->last_write, el->leader_changes);
+	fclose(f);
+	rename(tmp, el->status);
+}
+
+static void elector_wrote(int rc, const struct zk_multi *m, void *arg)
+{
+	struct elector *el = arg;
+	snprintf(el->last_write, sizeof(el->last_write), "%s",
+		 rc == ZOK ? "ok" : zerror(rc));
+	for (char *p = el->last_write; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	elector_status(el);
+}
+
+static void elector_change(struct zk_election *e, bool leader, void *arg)
+{
+	struct elector *el = arg;
+	char path[256], val[128];
+	el->leader_changes++;
+	snprintf(el->last_write, sizeof(el->last_write), "-");
+	if (leader) {
+		/* The first act of a leader: a fenced write of who leads. */
+		struct zk_multi *m = zk_multi_new();
+		snprintf(path, sizeof(path), "%s/state", el->root);
+		snprintf(val, sizeof(val), "%s %lld", el->id, (long long)zk_election_epoch(e));
+		if (zk_election_fence(e, m) < 0 ||
+		    zk_multi_set(m, path, val, strlen(val), -1) < 0 ||
+		    zk_multi_commit(el->s, m, elector_wrote, el) < 0)
+			snprintf(el->last_write, sizeof(el->last_write), "not-sent");
+	}
+	elector_status(el);
+}
+
+static void elector_signal(struct ev_loop *l, int signo, void *arg)
+{
+	struct elector *el = arg;
+	el->stop = true;
+}
+
+static void elector_session(struct zk_session *s, enum zk_session_event ev, void *arg)
+{
+	fprintf(stderr, "  session event: %s\n", zk_session_event_name(ev));
+}
+
+static int scenario_elect(const char *uri, const char *root, const char *id,
+			  const char *status)
+{
+	struct elector el = { .id = id, .root = root, .status = status };
+	struct zk_election_config cfg = { .root = root, .data = id,
+					  .on_change = elector_change, .arg = &el };
+	char err[256], path[256];
+	struct res r;
+
+	snprintf(el.last_write, sizeof(el.last_write), "-");
+	if (zk_session_new(loop, uri, 1000, &el.s, err, sizeof(err)) < 0) {
+		fprintf(stderr, "FAIL: %s\n", err);
+		return 1;
+	}
+	zk_session_listen(el.s, elector_session, &el);
+	ev_signal_add(loop, SIGTERM, elector_signal, &el);
+	/* The state node must exist for the leaders' fenced writes. */
+	bool up = false;
+	for (int i = 0; i < 200 && !up; i++) {
+		ev_run_once(loop, 50);
+		up = zk_session_connected(el.s);
+	}
+	snprintf(path, sizeof(path), "%s/state", root);
+	int rc = p_create(el.s, path, "", ZOO_PERSISTENT, true, &r);
+	if (rc != ZOK && rc != ZNODEEXISTS) {
+		fprintf(stderr, "FAIL: cannot create %s: %s\n", path, zerror(rc));
+		return 1;
+	}
+	if (zk_election_new(el.s, &cfg, &el.e) < 0) {
+		fprintf(stderr, "FAIL: zk_election_new\n");
+		return 1;
+	}
+	elector_status(&el);
+	uint64_t end = ev_time_ms() + 300000;
+	while (!el.stop && ev_time_ms() < end) {
+		ev_run_once(loop, 200);
+		elector_status(&el);  /* the node changes without a leader change */
+	}
+	zk_election_free(el.e);
+	zk_session_free(el.s);
+	ev_signal_del(loop, SIGTERM);
+	return 0;
+}
+
+static int scenario_fenced_write(const char *uri, const char *root, const char *node)
+{
+	struct sess x;
+	struct res r;
+	char path[256];
+	int rc;
+
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	snprintf(path, sizeof(path), "%s/state", root);
+	rc = p_get(x.s, path, NULL, NULL, &r);
+	char before[512];
+	snprintf(before, sizeof(before), "%s", r.data);
+	struct zk_multi *m = zk_multi_new();
+	zk_multi_check(m, node, -1);
+	zk_multi_set(m, path, "intruder", 8, -1);
+	rc = p_multi(x.s, m, &r);
+	CHECK(rc == ZNONODE, "a write fenced by the deposed leader's node %s fails: %s",
+	      node, zerror(rc));
+	rc = p_get(x.s, path, NULL, NULL, &r);
+	CHECK(rc == ZOK && strcmp(r.data, before) == 0,
+	      "the state is unchanged (\"%s\")", r.data);
+	zk_session_free(x.s);
+	return failures ? 1 : 0;
+}
+
+static int scenario_get(const char *uri, const char *path)
+{
+	struct sess x;
+	struct res r;
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	int rc = p_get(x.s, path, NULL, NULL, &r);
+	if (rc == ZOK)
+		printf("%s\n", r.data);
+	zk_session_free(x.s);
+	return rc == ZOK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct log_config lc = { .program = "zk_probe", .logtostderr = true,
+				 .stderrthreshold = 0 };
+	int rc = 2;
+
+	log_init(&lc);
+	loop = ev_loop_new();
+	if (!loop)
+		return 2;
+	if (argc == 3 && strcmp(argv[1], "crud") == 0)
+		rc = scenario_crud(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "watch") == 0)
+		rc = scenario_watch(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "multi") == 0)
+		rc = scenario_multi(argv[2]);
+	else if (argc == 5 && strcmp(argv[1], "auth") == 0)
+		rc = scenario_auth(argv[2], argv[3], argv[4]);
+	else if (argc == 3 && strcmp(argv[1], "expire") == 0)
+		rc = scenario_expire(argv[2]);
+	else if (argc == 6 && strcmp(argv[1], "elect") == 0)
+		rc = scenario_elect(argv[2], argv[3], argv[4], argv[5]);
+	else if (argc == 5 && strcmp(argv[1], "fenced-write") == 0)
+		rc = scenario_fenced_write(argv[2], argv[3], argv[4]);
+	else if (argc == 4 && strcmp(argv[1], "get") == 0)
+		rc = scenario_get(argv[2], argv[3]);
+	else
+		fprintf(stderr, "usage: zk_probe crud|watch|multi|expire URI | auth URI-CREDS "
+			"URI-PLAIN URI-WRONG | elect URI ROOT ID STATUS | fenced-write URI "
+			"ROOT NODE | get URI PATH\n");
+	ev_loop_free(loop);
+	log_shutdown();
+	return rc;
+}
