@@ -2,7 +2,7 @@
 # Interop: our HTTP client (em-httpc) against nginx (Debian nginx-light,
 # private config on a free loopback port): a large file, a chunked
 # response streamed in pieces, keep-alive, HTTPS with our CA, a redirect
-# reported and not followed, and a body over the cap.
+# reported and not followed, a client certificate, and a body over the cap.
 test_description='our HTTP client against nginx'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -19,7 +19,7 @@ test_expect_success 'nginx starts with a private config' '
 	mkdir -p www certs ng && "$CERTGEN" certs &&
 	head -c $((50 * 1024 * 1024)) /dev/urandom >www/big &&
 	printf "<p>a</p>\n" >www/small.html &&
-	P=$(free_port) && S=$(free_port) &&
+	P=$(free_port) && S=$(free_port) && C=$(free_port) &&
 	load= &&
 	if [[ -r $ECHO_MOD ]]; then load="load_module $ECHO_MOD;"; fi &&
 	stream_loc="location /chunked { default_type text/plain; echo \"piece 1\"; echo_flush; echo_sleep 0.2; echo \"piece 2\"; echo_flush; echo_sleep 0.2; echo \"piece 3\"; }" &&
@@ -50,6 +50,14 @@ test_expect_success 'nginx starts with a private config' '
 			root $EM_TMP/www;
 			location = /moved { return 307 /big; }
 			$stream_loc
+		}
+		server {
+			listen 127.0.0.1:$C ssl;
+			ssl_certificate $EM_TMP/certs/server.pem;
+			ssl_certificate_key $EM_TMP/certs/server.key;
+			ssl_client_certificate $EM_TMP/certs/ca.pem;
+			ssl_verify_client on;
+			root $EM_TMP/www;
 		}
 	}
 	CONF
@@ -94,6 +102,14 @@ test_expect_success 'HTTPS to nginx (OpenSSL) verified with our CA' '
 	cmp tgot www/big &&
 	"$HTTPC" -ca=certs/ca.pem -repeat=10 https://localhost:$S/small.html >out 2>err &&
 	grep -q "connects 1 reused 9" err
+'
+
+test_expect_success 'nginx demanding a client certificate: ours is accepted' '
+	"$HTTPC" -ca=certs/ca.pem https://127.0.0.1:$C/small.html >out 2>err &&
+	grep -q "^status 400" err && grep -q "No required SSL certificate" out &&
+	"$HTTPC" -ca=certs/ca.pem -cert=certs/client.pem -key=certs/client.key \
+		https://127.0.0.1:$C/small.html >out 2>err &&
+	grep -q "^status 200" err && grep -q "<p>a</p>" out
 '
 
 test_expect_success 'a redirect is reported, not followed' '

@@ -86,7 +86,7 @@ static void call_finish(struct http_call *call, int err)
 	ev_timer_stop(call->client->loop, &call->deadline);
 	call->conn = NULL;
 	if (k)
-		hconn_release(k, err == 0 && call->keep_alive && call->body.done &&
+		hconn_release(k, err == 0 && call->keep_alive && !call->no_reuse && call->body.done &&
 			     call->out_off == call->out.len);
 	call->phase = P_DONE;
 	reply_fill(call, &r, err);
@@ -478,20 +478,30 @@ static int build_request(struct http_call *call, const struct http_client_reques
 	bool has_host = false;
 	int rc = 0;
 
-	rc |= buf_appendf(o, "%s %s HTTP/1.1\r\nHost: %s%s%s", req->method, path,
-			  v6 ? "[" : "", call->host, v6 ? "]" : "");
-	if (!default_port)
-		rc |= buf_appendf(o, ":%u", call->port);
-	rc |= buf_append_str(o, "\r\n");
 	for (size_t i = 0; i < req->num_headers; i++) {
 		const struct http_kv *h = &req->headers[i];
 		if (!header_text_ok(h->name, true) || !header_text_ok(h->value, false))
 			return -EINVAL;
+		/* framing is ours to write */
+		if (strcasecmp(h->name, "Content-Length") == 0 ||
+		    strcasecmp(h->name, "Transfer-Encoding") == 0)
+			return -EINVAL;
 		if (strcasecmp(h->name, "Host") == 0)
 			has_host = true;
-		rc |= buf_appendf(o, "%s: %s\r\n", h->name, h->value);
+		if (strcasecmp(h->name, "Connection") == 0 &&
+		    http_header_has_token(&(struct http_header){ .value = h->value,
+				.value_len = strlen(h->value) }, "close"))
+			call->no_reuse = true;
 	}
-	(void)has_host;
+	rc |= buf_appendf(o, "%s %s HTTP/1.1\r\n", req->method, path);
+	if (!has_host) {
+		rc |= buf_appendf(o, "Host: %s%s%s", v6 ? "[" : "", call->host, v6 ? "]" : "");
+		if (!default_port)
+			rc |= buf_appendf(o, ":%u", call->port);
+		rc |= buf_append_str(o, "\r\n");
+	}
+	for (size_t i = 0; i < req->num_headers; i++)
+		rc |= buf_appendf(o, "%s: %s\r\n", req->headers[i].name, req->headers[i].value);
 	rc |= buf_appendf(o, "User-Agent: %s\r\n", call->client->user_agent);
 	if (req->body_len || req->body || strcmp(req->method, "POST") == 0 ||
 	    strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0)
@@ -641,8 +651,9 @@ int http_client_start(struct http_client *c, const struct http_client_request *r
 	call->max_body = req->max_body ? req->max_body : c->cfg.max_body;
 	rc = build_request(call, req, path);
 	if (rc != 0) {
-		snprintf(c->errmsg, sizeof c->errmsg, "http: %s: header name or value "
-			 "with CR, LF or other control bytes", call->what);
+		snprintf(c->errmsg, sizeof c->errmsg, "http: %s: a header name or value "
+			 "holds CR, LF or other control bytes, or names Content-Length or "
+			 "Transfer-Encoding (the client writes those)", call->what);
 		goto fail;
 	}
 	rc = ev_timer_start(c->loop, &call->deadline,

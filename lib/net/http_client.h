@@ -84,7 +84,9 @@ struct http_client_config {
 struct http_client_request {
 	const char *method;         /* "GET", "POST", ... */
 	const char *url;            /* http[s]://host[:port][/path][?query] */
-	const struct http_kv *headers;
+	const struct http_kv *headers;  /* may override Host; Content-Length and
+					 * Transfer-Encoding are refused (-EINVAL);
+					 * "Connection: close" keeps it out of the pool */
 	size_t num_headers;
 	const void *body;           /* copied; Content-Length is added */
 	size_t body_len;

@@ -42,6 +42,7 @@ struct http_call {
 	uint16_t port;
 	bool https, head_req, stream, idempotent;
 	bool retried, got_bytes, cancelled, in_cb, keep_alive, have_head;
+	bool no_reuse;                  /* the caller sent Connection: close */
 	uint64_t max_body;
 
 	struct buf out;

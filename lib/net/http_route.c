@@ -144,6 +144,7 @@ int http_server_add_route(struct http_server *s, const struct http_route *r)
 	}
 	rt->path_len = strlen(rt->path);
 	rt->prefix = r->prefix;
+	rt->same_origin = r->same_origin;
 	rt->fn = r->fn;
 	rt->arg = r->arg;
 	for (tail = &s->routes; *tail; tail = &(*tail)->next)
@@ -252,6 +253,32 @@ void http_req_on_abort(struct http_req *r, http_abort_fn fn, void *arg)
 size_t http_req_backlog(const struct http_req *r)
 {
 	return r->conn->out.len - r->conn->out_off;
+}
+
+bool route_origin_ok(const struct route *rt, const struct http_req *r)
+{
+	const struct http_request *p = &r->parsed;
+	const struct http_header *site, *origin, *host;
+	const char *o, *sep;
+	size_t ol;
+
+	if (!rt->same_origin)
+		return true;
+	site = http_find_header(p->headers, p->num_headers, "Sec-Fetch-Site");
+	if (site && site->value_len == 10 && strncasecmp(site->value, "cross-site", 10) == 0)
+		return false;
+	origin = http_find_header(p->headers, p->num_headers, "Origin");
+	if (!origin)
+		return true;
+	host = http_find_header(p->headers, p->num_headers, "Host");
+	o = origin->value;
+	ol = origin->value_len;
+	sep = ol > 3 ? memmem(o, ol, "://", 3) : NULL;
+	if (!host || !sep)
+		return false;   /* "null" or garbage */
+	o = sep + 3;
+	ol -= (size_t)(o - origin->value);
+	return ol == host->value_len && strncasecmp(o, host->value, ol) == 0;
 }
 
 void route_free_all(struct route *rt)

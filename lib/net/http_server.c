@@ -398,6 +398,8 @@ static int req_start(struct sconn *k, int n)
 		}
 		return 404;
 	}
+	if (!route_origin_ok(r->route, r))
+		return 403;
 	if (!route_auth_ok(r->route, r)) {
 		answer_error(k, 401, r->route->bearer
 			     ? "WWW-Authenticate: Bearer realm=\"etcd-mesos\"\r\n"

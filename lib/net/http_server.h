@@ -98,6 +98,11 @@ struct http_route {
 	const char *bearer_token;     /* NULL = none (copied) */
 	const char *basic_user;       /* NULL = none (copied, with basic_pass) */
 	const char *basic_pass;
+	/* Refuse with 403 a request that says it comes from another site:
+	 * "Sec-Fetch-Site: cross-site", or an Origin whose host[:port] is not
+	 * the Host header (or "Origin: null"). For mutating routes a browser
+	 * could be tricked into calling (SAFETY.md section 7). */
+	bool same_origin;
 };
 
 int http_server_new(struct http_server **out, struct ev_loop *loop,

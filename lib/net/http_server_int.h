@@ -79,6 +79,7 @@ struct route {
 	void *arg;
 	char *bearer;
 	char *basic_user, *basic_pass;
+	bool same_origin;
 };
 
 struct http_server {
@@ -108,6 +109,7 @@ bool route_known_method(const char *m, size_t n);
 const struct route *route_find(struct http_server *s, const char *m, const char *path,
 			       char *allow, size_t allowlen);
 bool route_auth_ok(const struct route *rt, const struct http_req *r);
+bool route_origin_ok(const struct route *rt, const struct http_req *r);
 void route_free_all(struct route *rt);
 
 /* http_answer.c */

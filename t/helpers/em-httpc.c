@@ -2,7 +2,8 @@
  * em-httpc — our HTTP client as a command, for shell interop tests.
  *
  *   em-httpc [-method=M] [-data=STR] [-data-file=F] [-header="N: v"]...
- *            [-ca=F] [-insecure] [-sni=NAME] [-stream] [-repeat=N]
+ *            [-ca=F] [-ca-dir=D] [-cert=F -key=F] [-insecure] [-sni=NAME]
+ *            [-stream] [-repeat=N]
  *            [-parallel=N] [-timeout=MS] [-max-body=N] [-out=F] URL
  *
  * Writes the body of the last answer to stdout (or -out=F) and, on
@@ -134,6 +135,14 @@ int main(int argc, char **argv)
 		} else if ((v = opt(a, "-ca"))) {
 			to.ca_file = v;
 			want_tls = true;
+		} else if ((v = opt(a, "-ca-dir"))) {
+			to.ca_dir = v;
+			want_tls = true;
+		} else if ((v = opt(a, "-cert"))) {
+			to.cert_file = v;
+			want_tls = true;
+		} else if ((v = opt(a, "-key"))) {
+			to.key_file = v;
 		} else if (opt(a, "-insecure")) {
 			to.insecure_no_verify = true;
 			want_tls = true;

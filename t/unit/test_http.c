@@ -59,6 +59,13 @@ static void h_echo(struct http_req *r, void *arg)
 	http_respond_h(r, 200, "text/plain", extra, b, n);
 }
 
+static void h_host(struct http_req *r, void *arg)
+{
+	size_t n = 0;
+	const char *h = http_req_header(r, "Host", &n);
+	http_respond(r, 200, "text/plain", h ? h : "", h ? n : 0);
+}
+
 static void h_redirect(struct http_req *r, void *arg)
 {
 	http_respond_h(r, 307, NULL, "Location: //127.0.0.2:1234/api/v1/scheduler\r\n", "", 0);
@@ -253,6 +260,34 @@ static void test_basics(void)
 	ok(http_client_start(cli, &(struct http_client_request){ .method = "GET",
 		.url = "https://127.0.0.1:1/" }, &cbs, &r, NULL) == -EPROTONOSUPPORT,
 	   "https without TLS config refused");
+	{
+		char url[128];
+		struct http_kv hv[] = { { "Host", "etcd.example:2379" } };
+		struct http_kv cl[] = { { "Content-Length", "5" } };
+		struct http_kv cc[] = { { "Connection", "close" } };
+		struct http_client_stats s0, s1;
+		snprintf(url, sizeof url, "%s/host", base);
+		res_reset(&r);
+		ok(http_client_start(cli, &(struct http_client_request){ .method = "GET", .url = url,
+			.headers = hv, .num_headers = 1 }, &cbs, &r, NULL) == 0 &&
+		   run_until(&r.done, 5000) && strcmp(r.body.data, "etcd.example:2379") == 0,
+		   "a caller's Host header replaces ours");
+		res_reset(&r);
+		ok(http_client_start(cli, &(struct http_client_request){ .method = "GET", .url = url,
+			.headers = cl, .num_headers = 1 }, &cbs, &r, NULL) == -EINVAL,
+		   "a caller's Content-Length is refused: %s", http_client_errmsg(cli));
+		http_client_get_stats(cli, &s0);
+		for (int i = 0; i < 2; i++) {
+			res_reset(&r);
+			http_client_start(cli, &(struct http_client_request){ .method = "GET",
+				.url = url, .headers = cc, .num_headers = 1 }, &cbs, &r, NULL);
+			run_until(&r.done, 5000);
+		}
+		http_client_get_stats(cli, &s1);
+		ok(r.status == 200 && s1.idle == s0.idle - 1 && s1.connects == s0.connects + 1,
+		   "Connection: close keeps the connection out of the pool (idle %zu -> %zu)",
+		   s0.idle, s1.idle);
+	}
 	res_reset(&r);
 }
 
@@ -430,6 +465,7 @@ int main(void)
 		{ .method = "GET", .path = "/json", .fn = h_json },
 		{ .method = NULL, .path = "/echo", .fn = h_echo },
 		{ .method = "GET", .path = "/redirect", .fn = h_redirect },
+		{ .method = "GET", .path = "/host", .fn = h_host },
 		{ .method = "GET", .path = "/never", .fn = h_never },
 		{ .method = "GET", .path = "/stream", .fn = h_stream },
 		{ .method = "GET", .path = "/file", .fn = h_file },

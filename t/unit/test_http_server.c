@@ -120,7 +120,8 @@ int main(void)
 		{ .method = "POST", .path = "/echo", .fn = h_echo },
 		{ .method = "GET", .path = "/files/", .prefix = true, .fn = h_text },
 		{ .method = "GET", .path = "/files/special", .fn = h_echo },
-		{ .method = "POST", .path = "/reseed", .fn = h_text, .bearer_token = "s3cret" },
+		{ .method = "POST", .path = "/reseed", .fn = h_text, .bearer_token = "s3cret",
+		  .same_origin = true },
 		{ .method = "GET", .path = "/basic", .fn = h_text, .basic_user = "ops",
 		  .basic_pass = "pw:1" },
 	};
@@ -218,6 +219,18 @@ int main(void)
 	o = exchange("POST /reseed HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
 		     "Connection: close\r\n\r\n", 300);
 	ok(starts(o, "HTTP/1.1 200 "), "right token: 200");
+	o = exchange("POST /reseed HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer s3cret\r\n"
+		     "Sec-Fetch-Site: cross-site\r\n\r\n", 300);
+	ok(starts(o, "HTTP/1.1 403 "), "same_origin route: Sec-Fetch-Site cross-site refused");
+	o = exchange("POST /reseed HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer s3cret\r\n"
+		     "Origin: http://evil.example\r\n\r\n", 300);
+	ok(starts(o, "HTTP/1.1 403 "), "same_origin route: foreign Origin refused");
+	o = exchange("POST /reseed HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer s3cret\r\n"
+		     "Origin: null\r\n\r\n", 300);
+	ok(starts(o, "HTTP/1.1 403 "), "same_origin route: Origin null refused");
+	o = exchange("POST /reseed HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer s3cret\r\n"
+		     "Origin: http://h:1\r\nSec-Fetch-Site: same-origin\r\nConnection: close\r\n\r\n", 300);
+	ok(starts(o, "HTTP/1.1 200 "), "same_origin route: matching Origin accepted");
 	/* base64("ops:pw:1") = b3BzOnB3OjE= */
 	o = exchange("GET /basic HTTP/1.1\r\nHost: x\r\nAuthorization: Basic b3BzOnB3OjE=\r\n"
 		     "Connection: close\r\n\r\n", 300);

@@ -230,6 +230,20 @@ int main(void)
 	get(cli, url, NULL, false, &r);
 	ok(r.err != 0, "plain HTTP to the TLS port fails (%s)", r.errmsg);
 
+	{
+		struct tls_config *dtc = NULL;
+		struct http_client *dcli;
+		struct tls_client_opts dopt = { .ca_dir = dir };
+		ok(tls_config_new_client(&dtc, &dopt, err, sizeof err) == 0,
+		   "CA directory accepted (%s)", dtc ? "ok" : err);
+		dcli = http_client_new(loop, &(struct http_client_config){ .tls = dtc });
+		snprintf(url, sizeof url, "https://127.0.0.1:%u/json", http_server_port(srv));
+		get(dcli, url, NULL, false, &r);
+		ok(r.err == 0 && r.status == 200, "verified with the CA directory (%s)", r.errmsg);
+		http_client_free(dcli);
+		tls_config_free(dtc);
+	}
+
 	struct tls_config *bad = NULL;
 	struct tls_client_opts bo = { .ca_file = "/nonexistent/ca.pem" };
 	ok(tls_config_new_client(&bad, &bo, err, sizeof err) == -ENOENT &&
