@@ -72,6 +72,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/flags.h"
 #include "ev/ev.h"
 #include "net/http_server.h"
 #include "mesos/v1/mesos.pb-c.h"
@@ -384,7 +385,6 @@ double sim_wall_time(void);
 
 /* Flags of the agent side (work dir layout, grace periods, ...), defined
  * in agent*.c and added to main's flag tables. [agent] */
-struct flag;
 extern struct flag sim_agent_flags[];
 
 #endif
