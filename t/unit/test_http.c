@@ -288,6 +288,27 @@ static void test_basics(void)
 		   "Connection: close keeps the connection out of the pool (idle %zu -> %zu)",
 		   s0.idle, s1.idle);
 	}
+	{
+		char auth[128], url[128], addr[64];
+		struct http_kv ah[] = { { "Authorization", auth } };
+		ok(http_basic_auth("principal", "s:ecret", auth, sizeof auth) == 0 &&
+		   strcmp(auth, "Basic cHJpbmNpcGFsOnM6ZWNyZXQ=") == 0, "http_basic_auth: %s", auth);
+		ok(http_basic_auth("a:b", "c", auth, sizeof auth) == -EINVAL,
+		   "a user name with ':' is refused");
+		ok(http_basic_auth("principal", "s:ecret", auth, 10) == -ENOSPC, "short buffer: -ENOSPC");
+		http_basic_auth("principal", "s:ecret", auth, sizeof auth);
+		snprintf(url, sizeof url, "%s/basic", base);
+		res_reset(&r);
+		http_client_start(cli, &(struct http_client_request){ .method = "GET", .url = url,
+			.headers = ah, .num_headers = 1 }, &cbs, &r, NULL);
+		run_until(&r.done, 5000);
+		is_int(r.status, 200, "Basic auth accepted by the server");
+		ok(http_resolve_blocking("localhost", addr, sizeof addr) == 0 &&
+		   strcmp(addr, "127.0.0.1") == 0, "http_resolve_blocking(localhost) = %s", addr);
+		ok(http_resolve_blocking("::1", addr, sizeof addr) == 0 && strcmp(addr, "::1") == 0,
+		   "http_resolve_blocking(::1) = %s", addr);
+		ok(http_resolve_blocking("", addr, sizeof addr) == -EINVAL, "empty name: -EINVAL");
+	}
 	res_reset(&r);
 }
 
@@ -466,6 +487,8 @@ int main(void)
 		{ .method = NULL, .path = "/echo", .fn = h_echo },
 		{ .method = "GET", .path = "/redirect", .fn = h_redirect },
 		{ .method = "GET", .path = "/host", .fn = h_host },
+		{ .method = "GET", .path = "/basic", .fn = h_json, .basic_user = "principal",
+		  .basic_pass = "s:ecret" },
 		{ .method = "GET", .path = "/never", .fn = h_never },
 		{ .method = "GET", .path = "/stream", .fn = h_stream },
 		{ .method = "GET", .path = "/file", .fn = h_file },
