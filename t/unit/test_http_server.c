@@ -36,6 +36,25 @@ static void h_echo(struct http_req *r, void *arg)
 	http_respond(r, 200, "text/plain", b, n);
 }
 
+/* /firehose: writes 8 MiB into a stream at once; counts refusals. */
+static int firehose_epipe, firehose_aborts;
+static void firehose_abort(struct http_req *r, void *arg)
+{
+	firehose_aborts++;
+}
+static void h_firehose(struct http_req *r, void *arg)
+{
+	static char piece[128 * 1024];
+	http_req_on_abort(r, firehose_abort, NULL);
+	http_stream_begin(r, 200, "application/octet-stream", NULL);
+	for (int i = 0; i < 64; i++)
+		if (http_stream_write(r, piece, sizeof piece) == -EPIPE) {
+			firehose_epipe++;
+			return;    /* the request is gone once on_abort has run */
+		}
+	http_stream_end(r);
+}
+
 static int sock_to(uint16_t port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001),
@@ -111,13 +130,14 @@ static int count(const char *s, const char *needle)
 int main(void)
 {
 	struct http_server_config sc = { .bind_host = "127.0.0.1", .max_conns = 3,
-		.idle_timeout_ms = 400, .header_timeout_ms = 300,
+		.idle_timeout_ms = 400, .header_timeout_ms = 300, .max_stream_backlog = 256 * 1024,
 		.limits = { .max_header_bytes = 4096, .max_headers = 20, .max_uri = 512,
 			    .max_body = 1000 } };
 	static const struct http_route routes[] = {
 		{ .method = "GET", .path = "/text", .fn = h_text },
 		{ .method = "PUT", .path = "/text", .fn = h_text },
 		{ .method = "POST", .path = "/echo", .fn = h_echo },
+		{ .method = "GET", .path = "/firehose", .fn = h_firehose },
 		{ .method = "GET", .path = "/files/", .prefix = true, .fn = h_text },
 		{ .method = "GET", .path = "/files/special", .fn = h_echo },
 		{ .method = "POST", .path = "/reseed", .fn = h_text, .bearer_token = "s3cret",
@@ -246,6 +266,43 @@ int main(void)
 	o = exchange("HEAD /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 300);
 	ok(starts(o, "HTTP/1.1 200 ") && strstr(o, "Content-Length: 17\r\n") &&
 	   strstr(o, "\r\n\r\n")[4] == '\0', "HEAD: Content-Length of the body it would send, no body");
+
+	/* a consumer that stops reading a stream is cut off, and told */
+	{
+		int fd = sock_to(http_server_port(srv)), small = 4096;
+		bool eof;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+		ev_run_once(loop, 0);
+		send_all(fd, "GET /firehose HTTP/1.1\r\nHost: x\r\n\r\n", 35);
+		for (int i = 0; i < 50 && !firehose_aborts; i++)
+			ev_run_once(loop, 10);
+		ok(firehose_epipe == 1 && firehose_aborts == 1,
+		   "stream backlog over max_stream_backlog: write says -EPIPE, on_abort runs once");
+		drain(fd, out, sizeof out, 300, &eof);
+		close(fd);
+	}
+	/* garbage never crashes the server; it keeps answering */
+	{
+		unsigned seed = 12345;
+		char junk[2048];
+		bool eof;
+		for (int c = 0; c < 150; c++) {
+			int fd = sock_to(http_server_port(srv));
+			size_t n = 1 + (size_t)(rand_r(&seed) % (int)sizeof junk);
+			for (size_t i = 0; i < n; i++)
+				junk[i] = (char)rand_r(&seed);
+			if (c % 3 == 0)
+				memcpy(junk, "GET / HTTP/1.1\r\n", n < 16 ? n : 16);
+			if (c % 3 == 1 && n > 40)
+				memcpy(junk, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 40);
+			ev_run_once(loop, 0);
+			send_all(fd, junk, n);
+			drain(fd, out, sizeof out, 5, &eof);
+			close(fd);
+		}
+		o = exchange("GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 500);
+		ok(starts(o, "HTTP/1.1 200 "), "150 connections of random bytes later, still serving");
+	}
 
 	/* slowloris: half a request, then nothing: 408 after the header deadline */
 	{
