@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -31,6 +32,21 @@ static bool extra_ok(const char *x)
 	return true;
 }
 
+/* "Date: Tue, 25 Nov 2026 15:00:00 GMT\r\n", formatted once a second. */
+static const char *date_line(void)
+{
+	static time_t cached = -1;
+	static char line[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (now != cached && gmtime_r(&now, &tm)) {
+		strftime(line, sizeof line, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+		cached = now;
+	}
+	return line;
+}
+
 static bool bodiless_status(int status)
 {
 	return (status >= 100 && status < 200) || status == 204 || status == 304;
@@ -45,7 +61,7 @@ static int head_build(struct sconn *k, int status, const char *ctype, const char
 	struct buf *o = &k->out;
 	int rc = 0;
 
-	rc |= buf_appendf(o, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
+	rc |= buf_appendf(o, "HTTP/1.1 %d %s\r\n%s", status, http_status_text(status), date_line());
 	if (ctype)
 		rc |= buf_appendf(o, "Content-Type: %s\r\n", ctype);
 	if (!bodiless_status(status)) {
@@ -222,9 +238,10 @@ int answer_error(struct sconn *k, int status, const char *extra)
 
 	k->srv->stats.rejected++;
 	r->keep_alive = false;
-	rc |= buf_appendf(&k->out, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
+	rc |= buf_appendf(&k->out, "HTTP/1.1 %d %s\r\n%sContent-Type: text/plain\r\n"
 			  "Content-Length: %zu\r\nConnection: close\r\n%s\r\n",
-			  status, text, r->head_only ? 0 : strlen(text) + 1, extra ? extra : "");
+			  status, text, date_line(), r->head_only ? 0 : strlen(text) + 1,
+			  extra ? extra : "");
 	if (!r->head_only)
 		rc |= buf_appendf(&k->out, "%s\n", text);
 	k->close_after = true;

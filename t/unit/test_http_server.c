@@ -157,6 +157,7 @@ int main(void)
 	o = exchange("GET /text?name=a%2Fb+c&x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 500);
 	ok(starts(o, "HTTP/1.1 200 OK\r\n") && strstr(o, "GET /text name=a/b c") && closed,
 	   "200, query decoded, Connection: close honoured");
+	ok(strstr(o, "\r\nDate: ") && strstr(o, " GMT\r\n"), "answers carry a Date header");
 	o = exchange("GET /files/a/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 500);
 	ok(strstr(o, "GET /files/a/b") != NULL, "prefix route");
 	o = exchange("GET /files/special HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 500);
