@@ -1,6 +1,7 @@
 /*
  * resources — offer arithmetic over Mesos v1 Resource lists (pure code:
- * no I/O, no event loop, no logging).
+ * no I/O, no event loop, no logging, no global state), so every call may
+ * run anywhere, including inside event-loop callbacks.
  *
  * What it owns:
  *   - struct res_pool: what is left of one offer while tasks are carved
