@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -28,10 +29,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		char *again = malloc(n), *disp = malloc(n);
 		snprintf(again, n, "zk://%s%s%s%s", z.credentials ? z.credentials : "",
 			 z.credentials ? "@" : "", z.hosts, z.chroot);
-		CHECK(zk_uri_parse(again, &z2, err, sizeof err) == 0);
-		CHECK(strcmp(z.hosts, z2.hosts) == 0 && strcmp(z.chroot, z2.chroot) == 0);
-		CHECK(!z.credentials == !z2.credentials);
-		CHECK(!z.credentials || strcmp(z.credentials, z2.credentials) == 0);
+		/* (default ports make the rebuilt URI longer; past 4096 it is refused) */
+		if (strlen(again) <= 4096) {
+			CHECK(zk_uri_parse(again, &z2, err, sizeof err) == 0);
+			CHECK(strcmp(z.hosts, z2.hosts) == 0 && strcmp(z.chroot, z2.chroot) == 0);
+			CHECK(!z.credentials == !z2.credentials);
+			CHECK(!z.credentials || strcmp(z.credentials, z2.credentials) == 0);
+		}
 		zk_uri_display(&z, disp, n);
 		snprintf(again, n, "zk://%s%s%s", z.credentials ? "***@" : "", z.hosts, z.chroot);
 		CHECK(strcmp(disp, again) == 0);
@@ -41,21 +45,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	} else {
 		CHECK(!z.hosts && !z.chroot && !z.credentials);
 		CHECK(!strchr(err, '\n'));
-		/* the password of a well-formed credential part is never echoed */
-		const char *sch = strstr(s, "zk://");
-		const char *at = NULL, *slash = sch ? strchr(sch + 5, '/') : NULL;
-		for (const char *p = sch ? sch + 5 : s; sch && *p && (!slash || p < slash); p++)
-			if (*p == '@')
-				at = p;
-		if (sch == s && at) {
-			const char *colon = memchr(s + 5, ':', (size_t)(at - s - 5));
-			if (colon && at - colon > 8) {
-				char pw[16];
-				memcpy(pw, colon + 1, 8);
-				pw[8] = 0;
-				if (!strstr(at, pw))   /* not also in the visible part */
-					CHECK(!strstr(err, pw));
-			}
+		/* credentials (up to the last at-sign before the path) never show:
+		 * the quoted value starts with zk:// then three stars and the at-sign */
+		if (strncasecmp(s, "zk://", 5) == 0 && strlen(s) <= 4096) {
+			const char *slash = strchr(s + 5, '/');
+			const char *at = memchr(s + 5, '@', (size_t)((slash ? slash : s + size) - (s + 5)));
+			if (at && memchr(s, 0, size) == NULL)
+				CHECK(strncmp(err + 3, "://***@", 7) == 0);
 		}
 	}
 	zk_uri_finish(&z);
