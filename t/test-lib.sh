@@ -26,8 +26,9 @@
 # PATHS (exported). EM_SOURCE_ROOT (the checkout), EM_BUILD_ROOT (default
 # $EM_SOURCE_ROOT/build), EM_BIN (the etcd-mesos binary, default
 # $EM_BUILD_ROOT/cmd/etcd-mesos; meson's test env sets all three), EM_TMP
-# (this script's private temporary directory and its working directory;
-# removed at exit unless EM_KEEP_TMP=1; daemon logs are EM_TMP/NAME.log).
+# (this script's private temporary directory and its working directory,
+# also TEST_TMP; removed at exit unless EM_KEEP_TMP=1; daemon logs are
+# EM_TMP/NAME.log).
 #
 # TAP (stdout).
 #   test_expect_success [PREREQS] 'what it shows' 'commands'
@@ -45,6 +46,10 @@
 #       NFT (nft and setpriv work in our own network namespace), BIN (EM_BIN
 #       is executable); `!P` negates; test_set_prereq P adds one.
 #   note 'text'                      a `# text` line
+#   test_cmp EXPECTED ACTUAL         diff -u
+#   test_expect_code N CMD [ARGS]    true if CMD exits with status N
+#   test_must_fail CMD [ARGS]        true if CMD fails normally (not by a
+#                                    signal, not "not found")
 #
 # CLEANUP. Register it where the resource is made:
 #   test_when_finished 'cmd'   runs after the current test, pass or fail
@@ -108,9 +113,10 @@
 #                                   stopped with SIGTERM waits seconds to
 #                                   hand over; the data on disk survives)
 #   etcd_member_healthy I [PREFIX]  GET /health says true (3 s bound)
-#   etcdctl_run ARGS...    etcdctl, API 3, --endpoints=$EM_ETCD_ENDPOINTS,
-#                          --dial-timeout=2s --command-timeout=5s (later
-#                          flags in ARGS override these)
+#   etcdctl_run ARGS...    etcdctl, API 3, --endpoints=$EM_ETCD_ENDPOINTS
+#                          unless ARGS has --endpoints, --dial-timeout=2s,
+#                          --command-timeout=${EM_ETCDCTL_TIMEOUT:-5s}
+#                          (timeouts in ARGS override these)
 #   etcd_put KEY VALUE [FLAGS]      etcd_get KEY [FLAGS] (prints the value)
 #
 # PARTITIONS (IPv4 loopback, needs NFT).
@@ -160,6 +166,7 @@ _em_count=0 _em_failed=0 _em_done=0 _em_in_test=0 _em_rc=0 _em_last=
 _em_finish=() _em_atexit=() _em_atexit_failed=
 declare -A _em_prereq_cache=()
 _em_mainpid=$BASHPID
+exec {_em_tap_fd}>&1	# TAP output, also from inside a test body
 _em_nft_table=em_t$$
 
 _em_tmpname=$(basename "$0" .sh)
@@ -167,7 +174,8 @@ EM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/em-$_em_tmpname.XXXXXX") || {
 	echo "Bail out! cannot create a temporary directory in ${TMPDIR:-/tmp}"
 	exit 1
 }
-export EM_TMP
+TEST_TMP=$EM_TMP
+export EM_TMP TEST_TMP
 cd "$EM_TMP" || exit 1
 
 _em_bug() {
@@ -178,6 +186,34 @@ _em_bug() {
 
 _em_in_subshell() {
 	[[ $BASHPID != "$_em_mainpid" ]]
+}
+
+test_cmp() {
+	diff -u "$@"
+}
+
+test_expect_code() {
+	local want=$1 got
+	shift
+	"$@"
+	got=$?
+	(( got == want )) && return 0
+	echo "test_expect_code: '$*' exited $got, wanted $want" >&2
+	return 1
+}
+
+test_must_fail() {
+	local got
+	"$@"
+	got=$?
+	if (( got == 0 )); then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif (( got > 128 || got == 126 || got == 127 )); then
+		echo "test_must_fail: '$*' died or was not found (exit $got)" >&2
+		return 1
+	fi
+	return 0
 }
 
 note() {
@@ -236,15 +272,13 @@ test_atexit() {
 	_em_atexit+=("$*")
 }
 
-# Runs the body; a DEBUG trap (not inherited by functions) remembers the
-# last command of the body itself, which after a failed && chain is the
-# one that failed.
+# Runs the body; its status is the function's, also when the body says
+# `return 1`. A DEBUG trap (not inherited by functions) remembers the last
+# command of the body itself, which after a failed && chain is the one
+# that failed; the caller removes the trap.
 _em_eval_body() {
-	_em_last=
-	trap 'case $BASH_COMMAND in _em_rc=*|"trap - DEBUG") ;; *) _em_last=$BASH_COMMAND ;; esac' DEBUG
+	trap 'case $BASH_COMMAND in _em_rc=*|"trap - DEBUG") ;; *) _em_prev=$_em_last _em_last=$BASH_COMMAND ;; esac' DEBUG
 	eval "$1"
-	_em_rc=$?
-	trap - DEBUG
 }
 
 # Runs the cleanups of the current test, last first; 1 if any failed.
@@ -275,8 +309,12 @@ _em_run_test() {
 	fi
 	out=$EM_TMP/.test-$_em_count.out
 	_em_in_test=1
+	_em_last= _em_prev=
 	_em_eval_body "$body" >"$out" 2>&1 </dev/null
+	_em_rc=$?
+	trap - DEBUG
 	rc=$_em_rc last=$_em_last
+	if [[ $last == return* && -n $_em_prev ]]; then last="$_em_prev; $last"; fi
 	if ! _em_run_finish >>"$out" 2>&1 </dev/null && (( rc == 0 )); then
 		rc=1 last=test_when_finished
 	fi
@@ -433,8 +471,9 @@ spawn() {
 	fi
 	# setsid does not fork here (a background job is no group leader), so
 	# $! is the daemon itself and the leader of its own process group.
-	setsid "${pre[@]}" "$@" </dev/null >>"$EM_TMP/$name.log" 2>&1 &
+	setsid "${pre[@]}" "$@" </dev/null >>"$EM_TMP/$name.log" 2>&1 {_em_tap_fd}>&- &
 	SPAWNED_PID=$!
+	disown "$SPAWNED_PID"	# no "Killed" notices; stop_pid polls /proc
 	echo "$SPAWNED_PID" >>"$EM_TMP/.pids"
 }
 
@@ -718,10 +757,15 @@ _em_etcd_env() {
 }
 
 etcdctl_run() {
+	local a eps=(--endpoints="${EM_ETCD_ENDPOINTS:-}")
+	# --endpoints is a list flag: a second one adds to the first.
+	for a in "$@"; do
+		[[ $a == -- ]] && break
+		[[ $a == --endpoints || $a == --endpoints=* ]] && eps=()
+	done
 	_em_etcd_env
-	env "${_em_clean_env[@]}" ETCDCTL_API=3 timeout 60 etcdctl \
-		--endpoints="${EM_ETCD_ENDPOINTS:-}" --dial-timeout=2s \
-		--command-timeout="${EM_ETCDCTL_TIMEOUT:-5s}" "$@"
+	env "${_em_clean_env[@]}" ETCDCTL_API=3 timeout 60 etcdctl "${eps[@]}" \
+		--dial-timeout=2s --command-timeout="${EM_ETCDCTL_TIMEOUT:-5s}" "$@"
 }
 
 etcd_put() {
@@ -927,6 +971,7 @@ _em_exit() {
 	if (( _em_in_test )); then
 		_em_run_finish >/dev/null 2>&1
 	fi
+	exec 1>&"$_em_tap_fd"
 	if (( ! _em_done )); then
 		echo "Bail out! $0 stopped before test_done (exit status $rc)"
 		(( rc == 0 )) && rc=1
