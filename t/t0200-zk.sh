@@ -34,6 +34,24 @@ test_expect_success 'digest auth: world can read, only the creator can write' '
 	"$PROBE" auth "zk://user:pass@$ZK/em-test" "$URI" "zk://user:wrong@$ZK/em-test"
 '
 
+test_expect_success 'freeing a session or an election from inside its own callbacks' '
+	"$PROBE" reentry "$URI"
+'
+
+test_expect_success 'an election create whose answer is lost: the node is found, not doubled' '
+	"$PROBE" lostcreate "$URI"
+'
+
+test_expect_success 'a server restart within the timeout: same session, ephemerals and watches kept' '
+	spawn rc "$PROBE" reconnect "$URI" "$EM_TMP/rc.ready" &&
+	RC_PID=$SPAWNED_PID &&
+	wait_until 20 "test -e \"$EM_TMP/rc.ready\"" &&
+	restart_zookeeper &&
+	wait_until 60 "! pid_alive $RC_PID" &&
+	note "$(grep -E "^(ok|FAIL|done)" "$EM_TMP/rc.log")" &&
+	grep -q "^done: 0 failures" "$EM_TMP/rc.log"
+'
+
 test_expect_success 'session expiry (client stopped past the timeout): reported, new session' '
 	"$PROBE" expire "$URI"
 '
@@ -85,6 +103,7 @@ test_expect_success 'killing the leader (SIGKILL) yields exactly one new leader'
 	OLD_NODE=$(el_field $L1 node) && OLD_EPOCH=$(el_field $L1 epoch) &&
 	kill -KILL "${EL_PID[$L1]}" &&
 	t0=$(now_ms) &&
+	wait_until 5 "! pid_alive ${EL_PID[$L1]}" &&
 	wait_until 20 "one_leader_wrote" &&
 	L2=$(leaders) &&
 	note "new leader node$L2 after $(( $(now_ms) - t0 )) ms: $(el_status $L2)" &&

@@ -12,6 +12,11 @@
  *   zk_probe elect     URI ROOT ID STATUS-FILE   (runs until SIGTERM)
  *   zk_probe fenced-write URI ROOT NODE
  *   zk_probe get       URI PATH       (prints the data)
+ *   zk_probe reentry   URI            (frees from inside callbacks)
+ *   zk_probe lostcreate URI           (election create, answer lost)
+ *   zk_probe reconnect URI MARKER     (touches MARKER, then expects the
+ *                                      server to restart; ends with
+ *                                      "done: N failures")
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,6 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -738,6 +748,252 @@ static int scenario_get(const char *uri, const char *path)
 	return rc == ZOK ? 0 : 1;
 }
 
+/* ---- freeing from inside callbacks ---- */
+
+struct reentry {
+	struct zk_session *s;
+	int calls;
+	bool freed;
+	struct zk_election *e;
+	int changes;
+};
+
+static void re_free_in_completion(int rc, const char *data, int len, const struct Stat *st,
+				  void *arg)
+{
+	struct reentry *re = arg;
+	re->calls++;
+	zk_session_free(re->s);
+	re->freed = true;
+}
+
+static void re_free_in_listener(struct zk_session *s, enum zk_session_event ev, void *arg)
+{
+	struct reentry *re = arg;
+	re->calls++;
+	if (ev == ZK_SESSION_CONNECTED) {
+		zk_session_free(s);
+		re->freed = true;
+	}
+}
+
+static void re_free_in_watch(int type, const char *path, void *arg)
+{
+	struct reentry *re = arg;
+	re->calls++;
+	zk_session_free(re->s);
+	re->freed = true;
+}
+
+static void re_free_in_change(struct zk_election *e, bool leader, void *arg)
+{
+	struct reentry *re = arg;
+	re->changes++;
+	if (leader) {
+		zk_election_free(e);
+		re->e = NULL;
+		re->freed = true;
+	}
+}
+
+static int scenario_reentry(const char *uri)
+{
+	struct sess x, y;
+	struct res r;
+	struct reentry re = { 0 };
+	char err[256];
+	int rc;
+
+	rc = zk_session_new(loop, "http://h:1/x", 1000, &re.s, err, sizeof(err));
+	CHECK(rc == -EINVAL && re.s == NULL && strstr(err, "zk://") != NULL,
+	      "a non-zk URI is refused: %s", err);
+	rc = zk_session_new(loop, "zk://127.0.0.1:2181", 1000, &re.s, err, sizeof(err));
+	CHECK(rc == -EINVAL, "a URI without a path is refused: %s", err);
+
+	/* 1. free inside a completion: the other call in flight stays quiet */
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	re.s = x.s;
+	memset(&r, 0, sizeof(r));
+	rc = zk_get(x.s, "/", NULL, NULL, re_free_in_completion, &re);
+	int rc2 = zk_get(x.s, "/", NULL, NULL, res_data, &r);
+	CHECK(rc == 0 && rc2 == 0, "two calls in flight");
+	run_until(&re.freed, 5000);
+	settle(300);
+	CHECK(re.freed && re.calls == 1 && !r.done,
+	      "zk_session_free inside a completion: later completions do not run");
+
+	/* 2. free inside a listener */
+	memset(&re, 0, sizeof(re));
+	rc = zk_session_new(loop, uri, 10000, &re.s, err, sizeof(err));
+	zk_session_listen(re.s, re_free_in_listener, &re);
+	run_until(&re.freed, 10000);
+	settle(200);
+	CHECK(rc == 0 && re.freed && re.calls == 1, "zk_session_free inside a listener");
+
+	/* 3. free inside a watch */
+	if (!sess_open(&x, uri, 10000) || !sess_open(&y, uri, 10000))
+		return 1;
+	memset(&re, 0, sizeof(re));
+	re.s = x.s;
+	p_create(y.s, "/re/w", "0", ZOO_PERSISTENT, true, &r);
+	memset(&r, 0, sizeof(r));
+	rc = zk_get(x.s, "/re/w", re_free_in_watch, &re, res_data, &r);
+	run_until(&r.done, 5000);
+	p_set(y.s, "/re/w", "1", -1, &r);
+	run_until(&re.freed, 5000);
+	settle(200);
+	if (!CHECK(re.freed && re.calls == 1, "zk_session_free inside a watch"))
+		zk_session_free(x.s);
+
+	/* 4. zk_election_free inside on_change: the node goes away */
+	memset(&re, 0, sizeof(re));
+	struct zk_election_config cfg = { .root = "/re", .data = "x",
+					  .on_change = re_free_in_change, .arg = &re };
+	rc = zk_election_new(y.s, &cfg, &re.e);
+	run_until(&re.freed, 5000);
+	settle(300);
+	rc = p_children(y.s, "/re/leader", NULL, NULL, &r);
+	CHECK(re.freed && re.changes == 1 && rc == ZOK && r.nnames == 0,
+	      "zk_election_free inside its callback: one call, own node deleted (%d left)",
+	      r.nnames);
+	p_delete(y.s, "/re/leader", -1, &r);
+	p_delete(y.s, "/re/w", -1, &r);
+	p_delete(y.s, "/re", -1, &r);
+	zk_session_free(y.s);
+	return failures ? 1 : 0;
+}
+
+/* ---- a server restart within the session timeout ---- */
+
+static int scenario_reconnect(const char *uri, const char *marker)
+{
+	struct sess x, y;
+	struct res r;
+	struct watchlog w = { 0 };
+	struct solo so = { 0 };
+	struct zk_election *el = NULL;
+	struct zk_election_config cfg = { .root = "/rc", .data = "rc",
+					  .on_change = solo_change, .arg = &so };
+	int rc;
+
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	int64_t id = zk_session_id(x.s);
+	rc = p_create(x.s, "/rc/eph", "1", ZOO_EPHEMERAL, true, &r);
+	CHECK(rc == ZOK, "ephemeral created");
+	rc = p_create(x.s, "/rc/w", "0", ZOO_PERSISTENT, false, &r);
+	rc = p_get(x.s, "/rc/w", on_watch, &w, &r);
+	CHECK(rc == ZOK, "data watch set");
+	CHECK(zk_election_new(x.s, &cfg, &el) == 0 && run_until(&so.leader, 10000),
+	      "leading the election");
+	FILE *f = fopen(marker, "w");
+	if (f)
+		fclose(f);
+	fprintf(stderr, "  ready: restart the server now\n");
+
+	bool down = false;
+	uint64_t end = ev_time_ms() + 60000;
+	while (!down && ev_time_ms() < end) {
+		ev_run_once(loop, 50);
+		for (int i = 0; i < x.nevents; i++)
+			down |= x.events[i] == ZK_SESSION_DISCONNECTED;
+	}
+	CHECK(down, "the server going away is reported as DISCONNECTED");
+	CHECK(zk_election_is_leader(el), "a short outage does not end leadership at once");
+	x.connected = false;
+	CHECK(run_until(&x.connected, 60000), "the client reconnects on its own");
+	CHECK(x.events[x.nevents - 1] == ZK_SESSION_RECONNECTED && zk_session_id(x.s) == id,
+	      "as RECONNECTED, with the same session id");
+	CHECK(!x.expired && so.downs == 0 && zk_election_is_leader(el) && zk_election_can_act(el),
+	      "still leader and allowed to act");
+	rc = p_exists(x.s, "/rc/eph", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.st.ephemeralOwner == id, "the ephemeral survived");
+	if (!sess_open(&y, uri, 10000))
+		return 1;
+	p_set(y.s, "/rc/w", "1", -1, &r);
+	CHECK(run_until_count(&w.n, 1, 5000) && w.type[0] == ZOO_CHANGED_EVENT,
+	      "a watch set before the outage still fires");
+	zk_election_free(el);
+	p_delete(x.s, "/rc/eph", -1, &r);
+	p_delete(x.s, "/rc/w", -1, &r);
+	p_delete(x.s, "/rc/leader", -1, &r);
+	p_delete(x.s, "/rc", -1, &r);
+	zk_session_free(y.s);
+	zk_session_free(x.s);
+	fprintf(stderr, "done: %d failures\n", failures);
+	return failures ? 1 : 0;
+}
+
+/* ---- an election create whose answer is lost ---- */
+
+/* The client's socket to the server at port (found in /proc/self/fd). */
+static int zk_socket_fd(int port)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int found = -1;
+
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		struct sockaddr_in sin;
+		socklen_t len = sizeof(sin);
+		struct stat st;
+		if (fd <= 2 || fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		if (getpeername(fd, (struct sockaddr *)&sin, &len) == 0 &&
+		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port)
+			found = fd;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int scenario_lostcreate(const char *uri)
+{
+	struct sess x;
+	struct res r;
+	struct solo so = { 0 };
+	struct zk_election *el = NULL;
+	struct zk_election_config cfg = { .root = "/lc", .data = "lc",
+					  .on_change = solo_change, .arg = &so };
+	const char *colon = strrchr(uri, ':');
+	int port = colon ? atoi(colon + 1) : 0;
+	int rc;
+
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	int64_t id = zk_session_id(x.s);
+	rc = p_create(x.s, "/lc/leader", NULL, ZOO_PERSISTENT, true, &r);
+	CHECK(rc == ZOK, "election directory made");
+	int fd = zk_socket_fd(port);
+	CHECK(fd >= 0, "found the client socket (fd %d, port %d)", fd, port);
+	/* zk_election_new writes the create at once; then our side stops
+	 * reading, so the answer is lost while the server still acts on it. */
+	CHECK(zk_election_new(x.s, &cfg, &el) == 0, "joined");
+	CHECK(shutdown(fd, SHUT_RD) == 0, "the answer will be lost (shutdown SHUT_RD)");
+	bool down = false;
+	uint64_t end = ev_time_ms() + 20000;
+	while (!down && ev_time_ms() < end) {
+		ev_run_once(loop, 50);
+		for (int i = 0; i < x.nevents; i++)
+			down |= x.events[i] == ZK_SESSION_DISCONNECTED;
+	}
+	CHECK(down, "the connection drops");
+	CHECK(run_until(&so.leader, 20000), "the contender still becomes leader");
+	CHECK(zk_session_id(x.s) == id, "on the same session");
+	rc = p_children(x.s, "/lc/leader", NULL, NULL, &r);
+	CHECK(rc == ZOK && r.nnames == 1 && zk_election_epoch(el) == 0,
+	      "with the node of the lost answer, found by ephemeralOwner: %d node(s), epoch %lld",
+	      r.nnames, (long long)zk_election_epoch(el));
+	zk_election_free(el);
+	p_delete(x.s, "/lc/leader", -1, &r);
+	p_delete(x.s, "/lc", -1, &r);
+	zk_session_free(x.s);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct log_config lc = { .program = "zk_probe", .logtostderr = true,
@@ -762,12 +1018,18 @@ int main(int argc, char **argv)
 		rc = scenario_elect(argv[2], argv[3], argv[4], argv[5]);
 	else if (argc == 5 && strcmp(argv[1], "fenced-write") == 0)
 		rc = scenario_fenced_write(argv[2], argv[3], argv[4]);
+	else if (argc == 3 && strcmp(argv[1], "lostcreate") == 0)
+		rc = scenario_lostcreate(argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "reentry") == 0)
+		rc = scenario_reentry(argv[2]);
+	else if (argc == 4 && strcmp(argv[1], "reconnect") == 0)
+		rc = scenario_reconnect(argv[2], argv[3]);
 	else if (argc == 4 && strcmp(argv[1], "get") == 0)
 		rc = scenario_get(argv[2], argv[3]);
 	else
 		fprintf(stderr, "usage: zk_probe crud|watch|multi|expire URI | auth URI-CREDS "
 			"URI-PLAIN URI-WRONG | elect URI ROOT ID STATUS | fenced-write URI "
-			"ROOT NODE | get URI PATH\n");
+			"ROOT NODE | get URI PATH | reentry URI | lostcreate URI | reconnect URI MARKER\n");
 	ev_loop_free(loop);
 	log_shutdown();
 	return rc;
