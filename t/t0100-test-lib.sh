@@ -230,7 +230,7 @@ test_expect_success ETCD,NFT 'a cut isolates member 1; healing brings it back' '
 	t0=$(now_ms) &&
 	wait_until 20 "! etcd_member_healthy 1" &&
 	echo "member 1 unhealthy after $(( $(now_ms) - t0 )) ms" &&
-	_em_http_get ${etcd_client[1]}/health | grep "\"health\":\"false\"" &&
+	http_get ${etcd_client[1]}/health | grep "\"health\":\"false\"" &&
 	wait_until 20 "etcd_member_healthy 2 && etcd_member_healthy 3" &&
 	etcd_put k4 v4 --endpoints=${etcd_client[2]},${etcd_client[3]} &&
 	test -z "$(etcd_get k4 --endpoints=${etcd_client[1]} --consistency=s)" &&
