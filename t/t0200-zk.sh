@@ -1,10 +1,12 @@
 #!/bin/bash
 # lib/zk against a real ZooKeeper server: CRUD with CAS, watches, multi,
 # digest auth, session expiry and recovery, and leader election among
-# three processes with fenced writes. The C side is t/helpers/zk_probe.c.
+# three processes with fenced writes. The C side is t/helpers/zk_probe.c
+# (sessions) and t/helpers/zk_elect.c (election).
 . "$(dirname "$0")/test-lib.sh"
 
 PROBE=$EM_BUILD_ROOT/t/zk_probe
+ELECT=$EM_BUILD_ROOT/t/zk_elect
 
 test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper (java, zookeeper.jar) is not installed'
 
@@ -13,7 +15,7 @@ now_ms() {
 }
 
 test_expect_success 'the probe is built and ZooKeeper starts' '
-	test -x "$PROBE" &&
+	test -x "$PROBE" && test -x "$ELECT" &&
 	start_zookeeper
 '
 URI="zk://$ZK/em-test"
@@ -39,7 +41,7 @@ test_expect_success 'freeing a session or an election from inside its own callba
 '
 
 test_expect_success 'an election create whose answer is lost: the node is found, not doubled' '
-	"$PROBE" lostcreate "$URI"
+	"$ELECT" lostcreate "$URI"
 '
 
 test_expect_success 'a server restart within the timeout: same session, ephemerals and watches kept' '
@@ -87,7 +89,7 @@ one_leader_wrote() { # one_leader_wrote [I...]
 
 test_expect_success 'three contenders elect exactly one leader, whose fenced write lands' '
 	for i in 1 2 3; do
-		spawn "el$i" "$PROBE" elect "$URI" /el "node$i" "$EM_TMP/el$i.status" || return 1
+		spawn "el$i" "$ELECT" run "$URI" /el "node$i" "$EM_TMP/el$i.status" || return 1
 		EL_PID[$i]=$SPAWNED_PID
 	done &&
 	wait_until 30 "one_leader_wrote" &&
@@ -113,7 +115,7 @@ test_expect_success 'killing the leader (SIGKILL) yields exactly one new leader'
 '
 
 test_expect_success 'a write fenced by the old leader node fails' '
-	"$PROBE" fenced-write "$URI" /el "$OLD_NODE"
+	"$ELECT" fenced-write "$URI" /el "$OLD_NODE"
 '
 
 test_expect_success 'a leader stopped past its session steps down on resume; one leader stays' '
@@ -129,7 +131,7 @@ test_expect_success 'a leader stopped past its session steps down on resume; one
 	wait_until 20 "test \"\$(el_field $L2 node)\" != \"$STOPPED_NODE\" && test \"\$(el_field $L2 node)\" != -" &&
 	note "node$L2 after resume: $(el_status $L2)" &&
 	test "$(leaders)" = "$L3" &&
-	"$PROBE" fenced-write "$URI" /el "$STOPPED_NODE"
+	"$ELECT" fenced-write "$URI" /el "$STOPPED_NODE"
 '
 
 test_expect_success 'a leader that exits (SIGTERM) hands over without a session timeout' '

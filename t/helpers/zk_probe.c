@@ -1,251 +1,27 @@
 /*
  * zk_probe — drives lib/zk against a real ZooKeeper server for
- * t/t0200-zk.sh. One scenario per invocation; every check prints one line
- * to stderr ("ok: ..." / "FAIL: ..."); the exit status is 0 only if all
- * passed.
+ * t/t0200-zk.sh (session scenarios; zk_elect has the election ones). One
+ * scenario per invocation; every check prints one line to stderr
+ * ("ok: ..." / "FAIL: ..."); the exit status is 0 only if all passed.
  *
  *   zk_probe crud      URI
  *   zk_probe watch     URI
  *   zk_probe multi     URI
- *   zk_probe auth      URI-WITH-CREDENTIALS URI-WITHOUT
+ *   zk_probe auth      URI-WITH-CREDENTIALS URI-WITHOUT URI-WRONG-PASSWORD
  *   zk_probe expire    URI            (SIGSTOPs itself past the timeout)
- *   zk_probe elect     URI ROOT ID STATUS-FILE   (runs until SIGTERM)
- *   zk_probe fenced-write URI ROOT NODE
- *   zk_probe get       URI PATH       (prints the data)
  *   zk_probe reentry   URI            (frees from inside callbacks)
- *   zk_probe lostcreate URI           (election create, answer lost)
  *   zk_probe reconnect URI MARKER     (touches MARKER, then expects the
  *                                      server to restart; ends with
  *                                      "done: N failures")
+ *   zk_probe get       URI PATH       (prints the data)
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
-#include "ev/ev.h"
-#include "zk/zk_election.h"
-#include "zk/zk_session.h"
-
-static struct ev_loop *loop;
-static int failures;
-
-#define CHECK(cond, ...) check_((cond), __LINE__, __VA_ARGS__)
-
-__attribute__((format(printf, 3, 4)))
-static bool check_(bool cond, int line, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: ", cond ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, cond ? "\n" : " (line %d)\n", line);
-	if (!cond)
-		failures++;
-	return cond;
-}
-
-/* Runs the loop until *flag or the deadline; true if *flag. */
-static bool run_until(const bool *flag, int ms)
-{
-	uint64_t end = ev_time_ms() + (uint64_t)ms;
-	while (!*flag && ev_time_ms() < end)
-		ev_run_once(loop, 50);
-	return *flag;
-}
-
-/* ---- session state ---- */
-
-struct sess {
-	struct zk_session *s;
-	int events[16];
-	int nevents;
-	bool connected;
-	bool expired;
-};
-
-static void on_session(struct zk_session *s, enum zk_session_event ev, void *arg)
-{
-	struct sess *x = arg;
-	if (x->nevents < 16)
-		x->events[x->nevents++] = (int)ev;
-	fprintf(stderr, "  session event: %s (id 0x%llx)\n", zk_session_event_name(ev),
-		(unsigned long long)zk_session_id(s));
-	if (ev == ZK_SESSION_CONNECTED || ev == ZK_SESSION_RECONNECTED)
-		x->connected = true;
-	else
-		x->connected = false;
-	if (ev == ZK_SESSION_EXPIRED)
-		x->expired = true;
-}
-
-static bool sess_open(struct sess *x, const char *uri, int timeout_ms)
-{
-	char err[256];
-	int rc;
-	memset(x, 0, sizeof(*x));
-	rc = zk_session_new(loop, uri, timeout_ms, &x->s, err, sizeof(err));
-	if (!CHECK(rc == 0, "session: %s", rc ? err : zk_session_display(x->s)))
-		return false;
-	zk_session_listen(x->s, on_session, x);
-	return CHECK(run_until(&x->connected, 10000), "session connected");
-}
-
-/* ---- synchronous-looking wrappers for the test ---- */
-
-struct res {
-	bool done;
-	int rc;
-	char data[512];
-	int len;
-	struct Stat st;
-	char path[512];
-	char names[32][64];
-	int nnames;
-	const struct zk_multi *m;
-	int mres[8];
-	char mcreated[8][256];
-};
-
-static void res_path(int rc, const char *path, void *arg)
-{
-	struct res *r = arg;
-	r->rc = rc;
-	if (path)
-		snprintf(r->path, sizeof(r->path), "%s", path);
-	r->done = true;
-}
-
-static void res_data(int rc, const char *data, int len, const struct Stat *st, void *arg)
-{
-	struct res *r = arg;
-	r->rc = rc;
-	r->len = len;
-	if (data && len > 0)
-		snprintf(r->data, sizeof(r->data), "%.*s", len, data);
-	if (st)
-		r->st = *st;
-	r->done = true;
-}
-
-static void res_stat(int rc, const struct Stat *st, void *arg)
-{
-	struct res *r = arg;
-	r->rc = rc;
-	if (st)
-		r->st = *st;
-	r->done = true;
-}
-
-static void res_done(int rc, void *arg)
-{
-	struct res *r = arg;
-	r->rc = rc;
-	r->done = true;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp((const char *)a, (const char *)b);
-}
-
-static void res_children(int rc, const struct String_vector *names, const struct Stat *st,
-			 void *arg)
-{
-	struct res *r = arg;
-	r->rc = rc;
-	for (int i = 0; names && i < names->count && i < 32; i++)
-		snprintf(r->names[r->nnames++], 64, "%s", names->data[i]);
-	qsort(r->names, (size_t)r->nnames, 64, cmp_str);
-	r->done = true;
-}
-
-static void res_multi(int rc, const struct zk_multi *m, void *arg)
-{
-	struct res *r = arg;
-	r->rc = rc;
-	for (size_t i = 0; i < zk_multi_count(m) && i < 8; i++) {
-		const char *c = zk_multi_created(m, i);
-		r->mres[i] = zk_multi_result(m, i);
-		snprintf(r->mcreated[i], 256, "%s", c ? c : "");
-	}
-	r->done = true;
-}
-
-/* Returns the completion's rc, or a marker when the call failed at once
- * (negative errno - 1000) or timed out (-9999). */
-static int finish(int sync_rc, struct res *r)
-{
-	if (sync_rc < 0)
-		return sync_rc - 1000;
-	if (!run_until(&r->done, 10000))
-		return -9999;
-	return r->rc;
-}
-
-static int p_create(struct zk_session *s, const char *path, const char *data, int mode,
-		    bool parents, struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	if (parents)
-		return finish(zk_create_parents(s, path, data, data ? strlen(data) : 0,
-						mode, res_path, r), r);
-	return finish(zk_create(s, path, data, data ? strlen(data) : 0, mode, res_path, r), r);
-}
-
-static int p_get(struct zk_session *s, const char *path, zk_watch_fn w, void *warg,
-		 struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	return finish(zk_get(s, path, w, warg, res_data, r), r);
-}
-
-static int p_set(struct zk_session *s, const char *path, const char *data, int version,
-		 struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	return finish(zk_set(s, path, data, strlen(data), version, res_stat, r), r);
-}
-
-static int p_delete(struct zk_session *s, const char *path, int version, struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	return finish(zk_delete(s, path, version, res_done, r), r);
-}
-
-static int p_children(struct zk_session *s, const char *path, zk_watch_fn w, void *warg,
-		      struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	return finish(zk_children(s, path, w, warg, res_children, r), r);
-}
-
-static int p_exists(struct zk_session *s, const char *path, zk_watch_fn w, void *warg,
-		    struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	return finish(zk_exists(s, path, w, warg, res_stat, r), r);
-}
-
-static int p_multi(struct zk_session *s, struct zk_multi *m, struct res *r)
-{
-	memset(r, 0, sizeof(*r));
-	return finish(zk_multi_commit(s, m, res_multi, r), r);
-}
-
-/* ---- scenarios ---- */
+#include "zk_probe.h"
 
 static int scenario_crud(const char *uri)
 {
@@ -320,37 +96,6 @@ static int scenario_crud(const char *uri)
 	zk_session_free(s);
 	CHECK(rc == 0 && !r.done, "zk_session_free with a call in flight: no completion");
 	return failures ? 1 : 0;
-}
-
-struct watchlog {
-	int n;
-	int type[8];
-	char path[8][128];
-};
-
-static void on_watch(int type, const char *path, void *arg)
-{
-	struct watchlog *w = arg;
-	if (w->n < 8) {
-		w->type[w->n] = type;
-		snprintf(w->path[w->n], 128, "%s", path ? path : "");
-	}
-	w->n++;
-}
-
-static bool run_until_count(const int *n, int want, int ms)
-{
-	uint64_t end = ev_time_ms() + (uint64_t)ms;
-	while (*n < want && ev_time_ms() < end)
-		ev_run_once(loop, 50);
-	return *n >= want;
-}
-
-static void settle(int ms)
-{
-	uint64_t end = ev_time_ms() + (uint64_t)ms;
-	while (ev_time_ms() < end)
-		ev_run_once(loop, 20);
 }
 
 static int scenario_watch(const char *uri)
@@ -507,21 +252,6 @@ static int scenario_auth(const char *uri_creds, const char *uri_plain, const cha
 	return failures ? 1 : 0;
 }
 
-struct solo {
-	int ups, downs;
-	bool leader;
-};
-
-static void solo_change(struct zk_election *e, bool leader, void *arg)
-{
-	struct solo *so = arg;
-	so->leader = leader;
-	if (leader)
-		so->ups++;
-	else
-		so->downs++;
-}
-
 static int scenario_expire(const char *uri)
 {
 	struct sess x;
@@ -594,144 +324,6 @@ static int scenario_expire(const char *uri)
 	p_delete(s, "/e/eph", -1, &r);
 	p_delete(s, "/e", -1, &r);
 	zk_session_free(s);
-	return failures ? 1 : 0;
-}
-
-/* ---- election ---- */
-
-struct elector {
-	const char *id, *root, *status;
-	struct zk_session *s;
-	struct zk_election *e;
-	char last_write[64];
-	int leader_changes;
-	bool stop;
-};
-
-static void elector_status(struct elector *el)
-{
-	char tmp[512];
-	FILE *f;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", el->status);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "role=%s node=%s epoch=%lld write=%s changes=%d\n",
-		zk_election_is_leader(el->e) ? "leader" : "follower",
-		zk_election_node(el->e) ? zk_election_node(el->e) : "-",
-		(long long)zk_election_epoch(el->e), el->last_write, el->leader_changes);
-	fclose(f);
-	rename(tmp, el->status);
-}
-
-static void elector_wrote(int rc, const struct zk_multi *m, void *arg)
-{
-	struct elector *el = arg;
-	snprintf(el->last_write, sizeof(el->last_write), "%s",
-		 rc == ZOK ? "ok" : zerror(rc));
-	for (char *p = el->last_write; *p; p++)
-		if (*p == ' ')
-			*p = '_';
-	elector_status(el);
-}
-
-static void elector_change(struct zk_election *e, bool leader, void *arg)
-{
-	struct elector *el = arg;
-	char path[256], val[128];
-	el->leader_changes++;
-	snprintf(el->last_write, sizeof(el->last_write), "-");
-	if (leader) {
-		/* The first act of a leader: a fenced write of who leads. */
-		struct zk_multi *m = zk_multi_new();
-		snprintf(path, sizeof(path), "%s/state", el->root);
-		snprintf(val, sizeof(val), "%s %lld", el->id, (long long)zk_election_epoch(e));
-		if (zk_election_fence(e, m) < 0 ||
-		    zk_multi_set(m, path, val, strlen(val), -1) < 0 ||
-		    zk_multi_commit(el->s, m, elector_wrote, el) < 0)
-			snprintf(el->last_write, sizeof(el->last_write), "not-sent");
-	}
-	elector_status(el);
-}
-
-static void elector_signal(struct ev_loop *l, int signo, void *arg)
-{
-	struct elector *el = arg;
-	el->stop = true;
-}
-
-static void elector_session(struct zk_session *s, enum zk_session_event ev, void *arg)
-{
-	fprintf(stderr, "  session event: %s\n", zk_session_event_name(ev));
-}
-
-static int scenario_elect(const char *uri, const char *root, const char *id,
-			  const char *status)
-{
-	struct elector el = { .id = id, .root = root, .status = status };
-	struct zk_election_config cfg = { .root = root, .data = id,
-					  .on_change = elector_change, .arg = &el };
-	char err[256], path[256];
-	struct res r;
-
-	snprintf(el.last_write, sizeof(el.last_write), "-");
-	if (zk_session_new(loop, uri, 1000, &el.s, err, sizeof(err)) < 0) {
-		fprintf(stderr, "FAIL: %s\n", err);
-		return 1;
-	}
-	zk_session_listen(el.s, elector_session, &el);
-	ev_signal_add(loop, SIGTERM, elector_signal, &el);
-	/* The state node must exist for the leaders' fenced writes. */
-	bool up = false;
-	for (int i = 0; i < 200 && !up; i++) {
-		ev_run_once(loop, 50);
-		up = zk_session_connected(el.s);
-	}
-	snprintf(path, sizeof(path), "%s/state", root);
-	int rc = p_create(el.s, path, "", ZOO_PERSISTENT, true, &r);
-	if (rc != ZOK && rc != ZNODEEXISTS) {
-		fprintf(stderr, "FAIL: cannot create %s: %s\n", path, zerror(rc));
-		return 1;
-	}
-	if (zk_election_new(el.s, &cfg, &el.e) < 0) {
-		fprintf(stderr, "FAIL: zk_election_new\n");
-		return 1;
-	}
-	elector_status(&el);
-	uint64_t end = ev_time_ms() + 300000;
-	while (!el.stop && ev_time_ms() < end) {
-		ev_run_once(loop, 200);
-		elector_status(&el);  /* the node changes without a leader change */
-	}
-	zk_election_free(el.e);
-	zk_session_free(el.s);
-	ev_signal_del(loop, SIGTERM);
-	return 0;
-}
-
-static int scenario_fenced_write(const char *uri, const char *root, const char *node)
-{
-	struct sess x;
-	struct res r;
-	char path[256];
-	int rc;
-
-	if (!sess_open(&x, uri, 10000))
-		return 1;
-	snprintf(path, sizeof(path), "%s/state", root);
-	rc = p_get(x.s, path, NULL, NULL, &r);
-	char before[512];
-	snprintf(before, sizeof(before), "%s", r.data);
-	struct zk_multi *m = zk_multi_new();
-	zk_multi_check(m, node, -1);
-	zk_multi_set(m, path, "intruder", 8, -1);
-	rc = p_multi(x.s, m, &r);
-	CHECK(rc == ZNONODE, "a write fenced by the deposed leader's node %s fails: %s",
-	      node, zerror(rc));
-	rc = p_get(x.s, path, NULL, NULL, &r);
-	CHECK(rc == ZOK && strcmp(r.data, before) == 0,
-	      "the state is unchanged (\"%s\")", r.data);
-	zk_session_free(x.s);
 	return failures ? 1 : 0;
 }
 
@@ -925,75 +517,6 @@ static int scenario_reconnect(const char *uri, const char *marker)
 	return failures ? 1 : 0;
 }
 
-/* ---- an election create whose answer is lost ---- */
-
-/* The client's socket to the server at port (found in /proc/self/fd). */
-static int zk_socket_fd(int port)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int found = -1;
-
-	while (d && (de = readdir(d))) {
-		int fd = atoi(de->d_name);
-		struct sockaddr_in sin;
-		socklen_t len = sizeof(sin);
-		struct stat st;
-		if (fd <= 2 || fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
-			continue;
-		if (getpeername(fd, (struct sockaddr *)&sin, &len) == 0 &&
-		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port)
-			found = fd;
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
-static int scenario_lostcreate(const char *uri)
-{
-	struct sess x;
-	struct res r;
-	struct solo so = { 0 };
-	struct zk_election *el = NULL;
-	struct zk_election_config cfg = { .root = "/lc", .data = "lc",
-					  .on_change = solo_change, .arg = &so };
-	const char *colon = strrchr(uri, ':');
-	int port = colon ? atoi(colon + 1) : 0;
-	int rc;
-
-	if (!sess_open(&x, uri, 10000))
-		return 1;
-	int64_t id = zk_session_id(x.s);
-	rc = p_create(x.s, "/lc/leader", NULL, ZOO_PERSISTENT, true, &r);
-	CHECK(rc == ZOK, "election directory made");
-	int fd = zk_socket_fd(port);
-	CHECK(fd >= 0, "found the client socket (fd %d, port %d)", fd, port);
-	/* zk_election_new writes the create at once; then our side stops
-	 * reading, so the answer is lost while the server still acts on it. */
-	CHECK(zk_election_new(x.s, &cfg, &el) == 0, "joined");
-	CHECK(shutdown(fd, SHUT_RD) == 0, "the answer will be lost (shutdown SHUT_RD)");
-	bool down = false;
-	uint64_t end = ev_time_ms() + 20000;
-	while (!down && ev_time_ms() < end) {
-		ev_run_once(loop, 50);
-		for (int i = 0; i < x.nevents; i++)
-			down |= x.events[i] == ZK_SESSION_DISCONNECTED;
-	}
-	CHECK(down, "the connection drops");
-	CHECK(run_until(&so.leader, 20000), "the contender still becomes leader");
-	CHECK(zk_session_id(x.s) == id, "on the same session");
-	rc = p_children(x.s, "/lc/leader", NULL, NULL, &r);
-	CHECK(rc == ZOK && r.nnames == 1 && zk_election_epoch(el) == 0,
-	      "with the node of the lost answer, found by ephemeralOwner: %d node(s), epoch %lld",
-	      r.nnames, (long long)zk_election_epoch(el));
-	zk_election_free(el);
-	p_delete(x.s, "/lc/leader", -1, &r);
-	p_delete(x.s, "/lc", -1, &r);
-	zk_session_free(x.s);
-	return failures ? 1 : 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct log_config lc = { .program = "zk_probe", .logtostderr = true,
@@ -1014,12 +537,6 @@ int main(int argc, char **argv)
 		rc = scenario_auth(argv[2], argv[3], argv[4]);
 	else if (argc == 3 && strcmp(argv[1], "expire") == 0)
 		rc = scenario_expire(argv[2]);
-	else if (argc == 6 && strcmp(argv[1], "elect") == 0)
-		rc = scenario_elect(argv[2], argv[3], argv[4], argv[5]);
-	else if (argc == 5 && strcmp(argv[1], "fenced-write") == 0)
-		rc = scenario_fenced_write(argv[2], argv[3], argv[4]);
-	else if (argc == 3 && strcmp(argv[1], "lostcreate") == 0)
-		rc = scenario_lostcreate(argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "reentry") == 0)
 		rc = scenario_reentry(argv[2]);
 	else if (argc == 4 && strcmp(argv[1], "reconnect") == 0)
@@ -1027,9 +544,7 @@ int main(int argc, char **argv)
 	else if (argc == 4 && strcmp(argv[1], "get") == 0)
 		rc = scenario_get(argv[2], argv[3]);
 	else
-		fprintf(stderr, "usage: zk_probe crud|watch|multi|expire URI | auth URI-CREDS "
-			"URI-PLAIN URI-WRONG | elect URI ROOT ID STATUS | fenced-write URI "
-			"ROOT NODE | get URI PATH | reentry URI | lostcreate URI | reconnect URI MARKER\n");
+		fprintf(stderr, "usage: zk_probe crud|watch|multi|expire|reentry URI | auth URI-CREDS URI-PLAIN URI-WRONG | reconnect URI MARKER | get URI PATH\n");
 	ev_loop_free(loop);
 	log_shutdown();
 	return rc;
