@@ -99,7 +99,10 @@ bool route_auth_ok(const struct route *rt, const struct http_req *r)
 		if (!colon)
 			return false;
 		*colon = '\0';
-		okay = ct_streq(dec, rt->basic_user) & ct_streq(colon + 1, rt->basic_pass);
+		/* both compared, always: no early exit on a wrong user */
+		int user_ok = ct_streq(dec, rt->basic_user);
+		int pass_ok = ct_streq(colon + 1, rt->basic_pass);
+		okay = (user_ok & pass_ok) != 0;
 		explicit_bzero(dec, sizeof dec);
 		return okay;
 	}
