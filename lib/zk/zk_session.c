@@ -70,11 +70,30 @@ int zk_sync_errno(int rc)
 
 /* ---- the library's log ---- */
 
+/* The client repeats itself while a server is away (every failed
+ * connect logs at ERROR): at most ZK_LOG_BURST lines per window. */
+#define ZK_LOG_BURST 20
+#define ZK_LOG_WINDOW_MS 10000u
+
 static void zk_log_line(const char *message)
 {
+	static uint64_t window_start;
+	static unsigned in_window, suppressed;
 	/* "<time>:<pid>:ZOO_WARN@func@line: text\n": keep from ZOO_ on. */
 	const char *p = strstr(message, "ZOO_");
+	uint64_t now = ev_time_ms();
 	size_t n;
+
+	if (now - window_start >= ZK_LOG_WINDOW_MS) {
+		if (suppressed)
+			log_warn("zookeeper: %u more client log lines suppressed", suppressed);
+		window_start = now;
+		in_window = suppressed = 0;
+	}
+	if (++in_window > ZK_LOG_BURST) {
+		suppressed++;
+		return;
+	}
 	if (!p)
 		p = message;
 	n = strlen(p);
