@@ -279,7 +279,9 @@ struct sim_task {
 	Mesos__V1__TaskStatus **history;  /* owned; every state change, in order */
 	size_t n_history;
 	struct sim_resv resources;        /* [master] held until terminal */
-	bool terminal;
+	bool terminal;                    /* latest state is terminal */
+	bool acked_terminal;              /* [master] terminal update acknowledged */
+	bool unreachable;                 /* [master] its agent was removed */
 	void *agent_priv;                 /* [agent] update queue, ... */
 };
 
