@@ -130,7 +130,7 @@ _em_count=0 _em_failed=0 _em_done=0 _em_in_test=0 _em_rc=0 _em_last=
 _em_finish=() _em_atexit=() _em_atexit_failed=
 declare -A _em_prereq_cache=()
 _em_mainpid=$BASHPID
-exec {_em_tap_fd}>&1	# TAP output, also from inside a test body
+exec {_em_tap_fd}>&1 {_em_err_fd}>&2	# for TAP from inside a test body
 _em_nft_table=em_t$$
 
 _em_tmpname=$(basename "$0" .sh)
@@ -272,7 +272,7 @@ _em_run_test() {
 		return 0
 	fi
 	out=$EM_TMP/.test-$_em_count.out
-	_em_in_test=1
+	_em_in_test=1 _em_cur="$_em_count - $desc" _em_cur_out=$out
 	_em_last= _em_prev=
 	_em_eval_body "$body" >"$out" 2>&1 </dev/null
 	_em_rc=$?
@@ -435,7 +435,7 @@ spawn() {
 	fi
 	# setsid does not fork here (a background job is no group leader), so
 	# $! is the daemon itself and the leader of its own process group.
-	setsid "${pre[@]}" "$@" </dev/null >>"$EM_TMP/$name.log" 2>&1 {_em_tap_fd}>&- &
+	setsid "${pre[@]}" "$@" </dev/null >>"$EM_TMP/$name.log" 2>&1 {_em_tap_fd}>&- {_em_err_fd}>&- &
 	SPAWNED_PID=$!
 	disown "$SPAWNED_PID"	# no "Killed" notices; stop_pid polls /proc
 	echo "$SPAWNED_PID" >>"$EM_TMP/.pids"
@@ -628,16 +628,18 @@ heal_traffic() {
 # ------------------------------------------------------------- exit path
 _em_exit() {
 	local rc=$?
-	trap - EXIT
+	trap - EXIT DEBUG
 	trap '' INT TERM
 	if (( BASHPID != _em_mainpid )); then exit "$rc"; fi
-	if (( _em_in_test )); then
-		_em_run_finish >/dev/null 2>&1
-	fi
-	exec 1>&"$_em_tap_fd"
+	exec 1>&"$_em_tap_fd" 2>&"$_em_err_fd"
 	if (( ! _em_done )); then
 		echo "Bail out! $0 stopped before test_done (exit status $rc)"
 		(( rc == 0 )) && rc=1
+	fi
+	if (( _em_in_test )); then
+		note "stopped during test $_em_cur; its output so far:"
+		tail -n 40 "$_em_cur_out" | _em_quote_lines
+		_em_run_finish >/dev/null 2>&1 </dev/null
 	fi
 	_em_run_atexit || note "test_atexit cleanups failed: $_em_atexit_failed"
 	_em_stop_all || note "some processes survived SIGKILL"
