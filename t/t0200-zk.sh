@@ -44,6 +44,10 @@ test_expect_success 'an election create whose answer is lost: the node is found,
 	"$ELECT" lostcreate "$URI"
 '
 
+test_expect_success 'a leader whose node is deleted under it steps down and joins again' '
+	"$ELECT" ownnode "$URI"
+'
+
 test_expect_success 'a server restart within the timeout: same session, ephemerals and watches kept' '
 	spawn rc "$PROBE" reconnect "$URI" "$EM_TMP/rc.ready" &&
 	RC_PID=$SPAWNED_PID &&

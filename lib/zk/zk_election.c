@@ -22,6 +22,7 @@ struct zk_election {
 	void *arg;
 
 	char *node;              /* own node, or NULL */
+	char *watched;           /* path with our exists watch pending, or NULL */
 	int64_t seq;
 	bool leader;
 	bool busy, again;
@@ -61,6 +62,8 @@ static void election_cands_clear(struct zk_election *e)
 	e->cands = NULL;
 	e->ncands = e->cand_i = 0;
 }
+
+static void election_unwatch(struct zk_election *e);
 
 static void election_forget_node(struct zk_election *e)
 {
@@ -106,7 +109,32 @@ static void election_retry_later(struct zk_election *e, const char *what, int rc
 static void election_watch(int type, const char *path, void *arg)
 {
 	struct zk_election *e = arg;
+	free(e->watched);
+	e->watched = NULL;
 	election_check(e);
+}
+
+/* Watches path (own node or predecessor) unless a watch on it is still
+ * pending: a check after a reconnect must not pile up watches. */
+static int election_watch_path(struct zk_election *e, const char *path, zk_stat_fn done)
+{
+	int rc;
+	if (e->watched && strcmp(e->watched, path) == 0) {
+		election_done(e);
+		return 0;
+	}
+	rc = zk_exists(e->s, path, election_watch, e, done, e);
+	if (rc == 0) {
+		free(e->watched);
+		e->watched = strdup(path);  /* NULL on ENOMEM: only loses the dedup */
+	}
+	return rc;
+}
+
+static void election_unwatch(struct zk_election *e)
+{
+	free(e->watched);
+	e->watched = NULL;
 }
 
 /* ---- the check pass: am I lowest? else watch my predecessor ---- */
@@ -116,7 +144,9 @@ static void election_pred_done(int rc, const struct Stat *st, void *arg)
 	struct zk_election *e = arg;
 	if (rc == ZNONODE) {
 		e->again = true;  /* gone already: look again */
+		election_unwatch(e);
 	} else if (rc != ZOK) {
+		election_unwatch(e);  /* not set */
 		election_retry_later(e, "watching the predecessor", rc);
 		return;
 	}
@@ -126,9 +156,11 @@ static void election_pred_done(int rc, const struct Stat *st, void *arg)
 static void election_own_done(int rc, const struct Stat *st, void *arg)
 {
 	struct zk_election *e = arg;
-	if (rc == ZNONODE)
+	if (rc == ZNONODE) {
 		e->again = true;  /* lost our node meanwhile: the check handles it */
-	else if (rc != ZOK) {
+		election_unwatch(e);
+	} else if (rc != ZOK) {
+		election_unwatch(e);  /* not set */
 		election_retry_later(e, "watching the own node", rc);
 		return;
 	}
@@ -180,12 +212,12 @@ static void election_children_done(int rc, const struct String_vector *names,
 		if (!election_set_leader(e, true))
 			return;
 		/* Notice at once if the own node is deleted under us. */
-		rc = zk_exists(e->s, e->node, election_watch, e, election_own_done, e);
+		rc = election_watch_path(e, e->node, election_own_done);
 	} else {
 		if (!election_set_leader(e, false))
 			return;
 		snprintf(path, sizeof(path), "%s/%s", e->dir, pred);
-		rc = zk_exists(e->s, path, election_watch, e, election_pred_done, e);
+		rc = election_watch_path(e, path, election_pred_done);
 	}
 	if (rc < 0)
 		election_retry_later(e, "setting a watch", ZSYSTEMERROR);
@@ -371,6 +403,7 @@ static void election_session(struct zk_session *s, enum zk_session_event ev, voi
 		ev_timer_stop(zk_session_loop(s), &e->lost);
 		ev_timer_stop(zk_session_loop(s), &e->retry);
 		zk_session_cancel(s, e);
+		election_unwatch(e);  /* cancelled with the rest */
 		election_cands_clear(e);
 		e->busy = e->again = e->creating = false;
 		if (!election_set_leader(e, false))
@@ -388,6 +421,7 @@ static void election_session(struct zk_session *s, enum zk_session_event ev, voi
 		/* A new session: whatever we had belonged to the old one. */
 		ev_timer_stop(zk_session_loop(s), &e->lost);
 		zk_session_cancel(s, e);
+		election_unwatch(e);  /* cancelled with the rest */
 		election_cands_clear(e);
 		e->busy = e->again = e->creating = false;
 		if (!election_set_leader(e, false))
@@ -457,6 +491,7 @@ static void election_release(struct ev_loop *loop, void *arg)
 	zk_session_cancel(e->s, e);
 	election_cands_clear(e);
 	free(e->node);
+	free(e->watched);
 	free(e->dir);
 	free(e->prefix);
 	free(e->data);

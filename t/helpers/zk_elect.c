@@ -7,6 +7,7 @@
  *                         "role= node= epoch= write= changes=" in the file)
  *   zk_elect fenced-write URI ROOT NODE
  *   zk_elect lostcreate   URI
+ *   zk_elect ownnode      URI      (the leader's node deleted under it)
  */
 #include <signal.h>
 #include <unistd.h>
@@ -226,6 +227,51 @@ static int scenario_lostcreate(const char *uri)
 	return failures ? 1 : 0;
 }
 
+/* ---- the leader's node deleted under it ---- */
+
+static int scenario_ownnode(const char *uri)
+{
+	struct sess x, y;
+	struct res r;
+	struct solo so = { 0 };
+	struct zk_election *el = NULL;
+	struct zk_election_config cfg = { .root = "/on", .data = "on",
+					  .on_change = solo_change, .arg = &so };
+	char node[256];
+
+	if (!sess_open(&x, uri, 10000) || !sess_open(&y, uri, 10000))
+		return 1;
+	CHECK(zk_election_new(x.s, &cfg, &el) == 0 && run_until(&so.leader, 10000),
+	      "a lone contender leads");
+	snprintf(node, sizeof(node), "%s", zk_election_node(el));
+	int64_t epoch1 = zk_election_epoch(el);
+	int rc = p_delete(y.s, node, -1, &r);
+	CHECK(rc == ZOK, "someone else deletes its node %s", node);
+	bool down = false;
+	uint64_t end = ev_time_ms() + 10000;
+	while (!down && ev_time_ms() < end) {
+		ev_run_once(loop, 50);
+		down = so.downs > 0;
+	}
+	CHECK(down, "the leader steps down");
+	CHECK(run_until(&so.leader, 10000), "joins again and leads");
+	int64_t epoch2 = zk_election_epoch(el);
+	CHECK(epoch2 > epoch1 && strcmp(zk_election_node(el), node) != 0,
+	      "on a new node with a larger epoch (%lld -> %lld)", (long long)epoch1,
+	      (long long)epoch2);
+	struct zk_multi *m = zk_multi_new();
+	zk_multi_check(m, node, -1);
+	zk_multi_set(m, "/on", "x", 1, -1);
+	rc = p_multi(y.s, m, &r);
+	CHECK(rc == ZNONODE, "a write fenced on the deleted node fails (%s)", zerror(rc));
+	zk_election_free(el);
+	p_delete(y.s, "/on/leader", -1, &r);
+	p_delete(y.s, "/on", -1, &r);
+	zk_session_free(y.s);
+	zk_session_free(x.s);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct log_config lc = { .program = "zk_elect", .logtostderr = true,
@@ -240,10 +286,12 @@ int main(int argc, char **argv)
 		rc = scenario_elect(argv[2], argv[3], argv[4], argv[5]);
 	else if (argc == 5 && strcmp(argv[1], "fenced-write") == 0)
 		rc = scenario_fenced_write(argv[2], argv[3], argv[4]);
+	else if (argc == 3 && strcmp(argv[1], "ownnode") == 0)
+		rc = scenario_ownnode(argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "lostcreate") == 0)
 		rc = scenario_lostcreate(argv[2]);
 	else
-		fprintf(stderr, "usage: zk_elect run URI ROOT ID STATUS-FILE | fenced-write URI ROOT NODE | lostcreate URI\n");
+		fprintf(stderr, "usage: zk_elect run URI ROOT ID STATUS-FILE | fenced-write URI ROOT NODE | lostcreate|ownnode URI\n");
 	ev_loop_free(loop);
 	log_shutdown();
 	return rc;
