@@ -107,12 +107,12 @@ test_expect_success 'free_port: 40 distinct ports in range, none in use' '
 
 test_expect_success 'wait_until: true at once, false times out on time' '
 	t0=$(now_ms) && wait_until 5 true && t1=$(now_ms) &&
-	test $(( t1 - t0 )) -lt 300 &&
+	test $(( t1 - t0 )) -lt 1000 &&
 	t0=$(now_ms) &&
 	! wait_until 1 "echo still waiting; false" 2>wait.err &&
 	t1=$(now_ms) &&
 	echo "false for 1s took $(( t1 - t0 )) ms" &&
-	test $(( t1 - t0 )) -ge 1000 && test $(( t1 - t0 )) -lt 1600 &&
+	test $(( t1 - t0 )) -ge 1000 && test $(( t1 - t0 )) -lt 2500 &&
 	grep "gave up after 1s waiting for: echo still waiting; false" wait.err &&
 	grep "still waiting" wait.err
 '
@@ -121,7 +121,7 @@ test_expect_success 'wait_until: returns soon after the condition turns true' '
 	spawn toucher bash -c "sleep 0.5 && touch $EM_TMP/flag" &&
 	t0=$(now_ms) && wait_until 10 "test -e flag" && t1=$(now_ms) &&
 	echo "took $(( t1 - t0 )) ms" &&
-	test $(( t1 - t0 )) -ge 400 && test $(( t1 - t0 )) -lt 1500
+	test $(( t1 - t0 )) -ge 400 && test $(( t1 - t0 )) -lt 3000
 '
 
 # ------------------------------------------------------------- ZooKeeper
@@ -300,6 +300,7 @@ test_expect_success ETCD 'a child stopped by SIGTERM mid-test cleans up' '
 	echo "stopped in $(( $(now_ms) - t0 )) ms" &&
 	test "$(cat term.rc)" = 143 &&
 	grep "^Bail out! .* stopped before test_done (exit status 143)" term.out &&
+	grep -x "# stopped during test 1 - waits forever; its output so far:" term.out &&
 	read -ra pids <$OUT.pids &&
 	for p in "${pids[@]}"; do ! pid_alive $p || return 1; done &&
 	test "$(count_procs "sleep 1004")" = 0 &&
