@@ -179,6 +179,9 @@ test_expect_success ZOOKEEPER 'stop_zookeeper leaves no java process' '
 
 # ------------------------------------------------------------------ etcd
 test_expect_success ETCD 'start_etcd_cluster 3: healthy, put/get, arrays' '
+	test_when_finished "unset ETCD_NAME ETCD_DATA_DIR ETCDCTL_ENDPOINTS" &&
+	export ETCD_NAME=stray ETCD_DATA_DIR=/nonexistent/stray \
+		ETCDCTL_ENDPOINTS=http://127.0.0.1:1 &&
 	t0=$(now_ms) && start_etcd_cluster 3 && t1=$(now_ms) &&
 	echo "3 members healthy after $(( t1 - t0 )) ms" &&
 	test "$etcd_n" = 3 &&
