@@ -35,11 +35,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			CHECK(strcmp(z.hosts, z2.hosts) == 0 && strcmp(z.chroot, z2.chroot) == 0);
 			CHECK(!z.credentials == !z2.credentials);
 			CHECK(!z.credentials || strcmp(z.credentials, z2.credentials) == 0);
+			zk_uri_finish(&z2);
 		}
 		zk_uri_display(&z, disp, n);
 		snprintf(again, n, "zk://%s%s%s", z.credentials ? "***@" : "", z.hosts, z.chroot);
 		CHECK(strcmp(disp, again) == 0);
-		zk_uri_finish(&z2);
 		free(again);
 		free(disp);
 	} else {
