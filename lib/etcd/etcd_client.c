@@ -63,16 +63,26 @@ static const struct {
 	const char *method;
 	const char *path;
 	bool unsafe;
+	const char *bad_args;          /* what -EINVAL from the body builder means */
 } ops[] = {
-	[ETCD_OP_MEMBER_LIST] = { "member list", "POST", ETCD_PATH_MEMBER_LIST, false },
-	[ETCD_OP_MEMBER_ADD] = { "member add", "POST", ETCD_PATH_MEMBER_ADD, true },
-	[ETCD_OP_MEMBER_PROMOTE] = { "member promote", "POST", ETCD_PATH_MEMBER_PROMOTE, true },
-	[ETCD_OP_MEMBER_REMOVE] = { "member remove", "POST", ETCD_PATH_MEMBER_REMOVE, true },
-	[ETCD_OP_MEMBER_UPDATE] = { "member update", "POST", ETCD_PATH_MEMBER_UPDATE, true },
-	[ETCD_OP_STATUS] = { "status", "POST", ETCD_PATH_STATUS, false },
-	[ETCD_OP_HEALTH] = { "health", "GET", ETCD_PATH_HEALTH, false },
-	[ETCD_OP_PUT] = { "put", "POST", ETCD_PATH_PUT, true },
-	[ETCD_OP_RANGE] = { "range", "POST", ETCD_PATH_RANGE, false },
+	[ETCD_OP_MEMBER_LIST] = { "member list", "POST", ETCD_PATH_MEMBER_LIST, false,
+		"cannot build the request" },
+	[ETCD_OP_MEMBER_ADD] = { "member add", "POST", ETCD_PATH_MEMBER_ADD, true,
+		"needs at least one non-empty peer URL" },
+	[ETCD_OP_MEMBER_PROMOTE] = { "member promote", "POST", ETCD_PATH_MEMBER_PROMOTE, true,
+		"member id 0 is not an etcd member id" },
+	[ETCD_OP_MEMBER_REMOVE] = { "member remove", "POST", ETCD_PATH_MEMBER_REMOVE, true,
+		"member id 0 is not an etcd member id" },
+	[ETCD_OP_MEMBER_UPDATE] = { "member update", "POST", ETCD_PATH_MEMBER_UPDATE, true,
+		"needs a member id other than 0 and at least one non-empty peer URL" },
+	[ETCD_OP_STATUS] = { "status", "POST", ETCD_PATH_STATUS, false,
+		"cannot build the request" },
+	[ETCD_OP_HEALTH] = { "health", "GET", ETCD_PATH_HEALTH, false,
+		"cannot build the request" },
+	[ETCD_OP_PUT] = { "put", "POST", ETCD_PATH_PUT, true,
+		"needs a key of at least one byte" },
+	[ETCD_OP_RANGE] = { "range", "POST", ETCD_PATH_RANGE, false,
+		"needs a key of at least one byte" },
 };
 
 bool etcd_op_unsafe(enum etcd_op op)
@@ -601,7 +611,7 @@ static int start_with_body(struct etcd_client *c, enum etcd_op op, int build_rc,
 		rc = call_start(c, op, b, pin, o, fn, arg, out);
 	else
 		snprintf(c->errmsg, sizeof c->errmsg, "etcd %s: %s", ops[op].name,
-			 rc == -ENOMEM ? "out of memory" : "bad arguments");
+			 rc == -ENOMEM ? "out of memory" : ops[op].bad_args);
 	buf_finish(b);
 	return rc;
 }
