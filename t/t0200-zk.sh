@@ -92,6 +92,7 @@ one_leader_wrote() { # one_leader_wrote [I...]
 }
 
 test_expect_success 'three contenders elect exactly one leader, whose fenced write lands' '
+	test "$("$ELECT" leader "$URI" /el)" = none &&
 	for i in 1 2 3; do
 		spawn "el$i" "$ELECT" run "$URI" /el "node$i" "$EM_TMP/el$i.status" || return 1
 		EL_PID[$i]=$SPAWNED_PID
@@ -99,6 +100,7 @@ test_expect_success 'three contenders elect exactly one leader, whose fenced wri
 	wait_until 30 "one_leader_wrote" &&
 	L1=$(leaders) &&
 	note "leader: node$L1 $(el_status $L1)" &&
+	test "$("$ELECT" leader "$URI" /el)" = "node$L1" &&
 	test "$("$PROBE" get "$URI" /el/state)" = "node$L1 $(el_field $L1 epoch)" &&
 	for i in 1 2 3; do
 		test "$(el_field $i node)" != - || return 1
@@ -145,6 +147,7 @@ test_expect_success 'a leader that exits (SIGTERM) hands over without a session 
 	L4=$(leaders) && took=$(( $(now_ms) - t0 )) &&
 	note "node$L4 leads $took ms after node$L3 exited" &&
 	test "$L4" = "$L2" &&
+	test "$("$ELECT" leader "$URI" /el)" = "node$L4" &&
 	test "$took" -lt 1000
 '
 

@@ -549,6 +549,16 @@ int64_t zk_election_epoch(const struct zk_election *e)
 	return e->node ? e->seq : -1;
 }
 
+int zk_election_leader(struct zk_session *s, const char *root, zk_lowest_fn done,
+		       void *arg)
+{
+	char dir[1024];
+	if (!root || root[0] != '/' || strlen(root) + 8 > sizeof(dir))
+		return -EINVAL;
+	snprintf(dir, sizeof(dir), "%s/leader", strcmp(root, "/") ? root : "");
+	return zk_get_lowest(s, dir, done, arg);
+}
+
 int zk_election_fence(const struct zk_election *e, struct zk_multi *m)
 {
 	if (!e->leader || !e->node)

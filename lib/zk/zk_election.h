@@ -63,4 +63,10 @@ int64_t zk_election_epoch(const struct zk_election *e);
 /* Adds "own node exists" to m. -EPERM when not leader. */
 int zk_election_fence(const struct zk_election *e, struct zk_multi *m);
 
+/* Who leads the election under root (for standbys and ctl, no
+ * contender needed): done gets the leader's node and its data (the admin
+ * URL), or ZNONODE when nobody contends. Same rules as zk_get_lowest. */
+int zk_election_leader(struct zk_session *s, const char *root, zk_lowest_fn done,
+		       void *arg);
+
 #endif

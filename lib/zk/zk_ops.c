@@ -17,6 +17,7 @@ union zk_cb {
 	zk_path_fn path;
 	zk_children_fn children;
 	zk_multi_fn multi;
+	zk_lowest_fn lowest;
 };
 
 struct zk_req {
@@ -35,6 +36,9 @@ struct zk_req {
 	int mode;
 	size_t step;              /* where the next ancestor search starts in full */
 	bool parents_done;
+	/* zk_get_lowest */
+	char *child;              /* full path of the chosen child */
+	int tries;
 };
 
 struct zk_multi_op {
@@ -82,6 +86,7 @@ static void zk_req_free(struct zk_req *r)
 		r->next->prev = r->prev;
 	free(r->full);
 	free(r->data);
+	free(r->child);
 	free(r);
 }
 
@@ -298,6 +303,92 @@ int zk_create_parents(struct zk_session *s, const char *path, const void *data,
 	return zk_submitted(r, rc);
 }
 
+/* zk_get_lowest: list, pick the lowest sequence, read it; a child that
+ * vanishes in between sends us back to the list. */
+#define ZK_LOWEST_TRIES 5
+
+static int64_t zk_seq_suffix(const char *name)
+{
+	const char *u = strrchr(name, '_');
+	int64_t v = 0;
+	if (!u || strlen(u + 1) != 10)
+		return -1;
+	for (const char *p = u + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+static void zk_lowest_finish(struct zk_req *r, int rc, const char *data, int len)
+{
+	if (zk_req_live(r))
+		r->cb.lowest(rc, rc == ZOK ? zk_rel_path(r->s, r->child) : NULL,
+			     rc == ZOK ? data : NULL, rc == ZOK ? len : -1, r->arg);
+	zk_req_free(r);
+}
+
+static void zk_lowest_listed(int rc, const struct String_vector *names,
+			     const struct Stat *st, const void *data);
+
+static void zk_lowest_got(int rc, const char *value, int len, const struct Stat *st,
+			  const void *data)
+{
+	struct zk_req *r = (struct zk_req *)data;
+	int zrc;
+
+	if (rc == ZNONODE && zk_req_live(r) && ++r->tries < ZK_LOWEST_TRIES) {
+		zrc = zoo_aget_children2(r->s->zh, r->full, 0, zk_lowest_listed, r);
+		if (zrc == ZOK) {
+			zk_session_kick(r->s);
+			return;
+		}
+		rc = zrc;
+	}
+	zk_lowest_finish(r, rc, value, len);
+}
+
+static void zk_lowest_listed(int rc, const struct String_vector *names,
+			     const struct Stat *st, const void *data)
+{
+	struct zk_req *r = (struct zk_req *)data;
+	const char *best = NULL;
+	int64_t best_seq = -1;
+	size_t n;
+	int zrc;
+
+	if (rc != ZOK || !zk_req_live(r)) {
+		zk_lowest_finish(r, rc, NULL, -1);
+		return;
+	}
+	for (int i = 0; i < names->count; i++) {
+		int64_t q = zk_seq_suffix(names->data[i]);
+		if (q >= 0 && (best_seq < 0 || q < best_seq)) {
+			best_seq = q;
+			best = names->data[i];
+		}
+	}
+	if (!best) {
+		zk_lowest_finish(r, ZNONODE, NULL, -1);
+		return;
+	}
+	free(r->child);
+	n = strlen(r->full) + strlen(best) + 2;
+	r->child = malloc(n);
+	if (!r->child) {
+		zk_lowest_finish(r, ZSYSTEMERROR, NULL, -1);
+		return;
+	}
+	snprintf(r->child, n, "%s/%s", r->full, best);
+	zrc = zoo_aget(r->s->zh, r->child, 0, zk_lowest_got, r);
+	if (zrc != ZOK) {
+		zk_lowest_finish(r, zrc, NULL, -1);
+		return;
+	}
+	zk_session_kick(r->s);
+}
+
 /* Common start of the read calls that may set a watch. */
 static struct zk_req *zk_read_req(struct zk_session *s, const char *path,
 				  zk_watch_fn watch, void *watch_arg, void *arg,
@@ -378,6 +469,19 @@ int zk_exists(struct zk_session *s, const char *path, zk_watch_fn watch,
 		rc = zoo_awexists(s->zh, r->full, zk_watch_fire, r->watch, zk_tr_stat, r);
 	else
 		rc = zoo_aexists(s->zh, r->full, 0, zk_tr_stat, r);
+	return zk_submitted(r, rc);
+}
+
+int zk_get_lowest(struct zk_session *s, const char *dir, zk_lowest_fn done, void *arg)
+{
+	int rc;
+	if (!done)
+		return -EINVAL;
+	struct zk_req *r = zk_read_req(s, dir, NULL, NULL, arg, &rc);
+	if (!r)
+		return rc;
+	r->cb.lowest = done;
+	rc = zoo_aget_children2(s->zh, r->full, 0, zk_lowest_listed, r);
 	return zk_submitted(r, rc);
 }
 

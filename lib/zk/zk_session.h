@@ -149,6 +149,15 @@ int zk_children(struct zk_session *s, const char *path, zk_watch_fn watch,
 int zk_exists(struct zk_session *s, const char *path, zk_watch_fn watch,
 	      void *watch_arg, zk_stat_fn done, void *arg);
 
+/* The child of dir with the lowest sequence suffix ("..._NNNNNNNNNN",
+ * ten digits; other names are skipped) and its data: the current leader
+ * of an election directory. path is that child (chroot-relative). rc is
+ * ZNONODE when there is none (or no dir); a child that vanishes between
+ * listing and reading is looked up again (a few times). */
+typedef void (*zk_lowest_fn)(int rc, const char *path, const char *data, int len,
+			     void *arg);
+int zk_get_lowest(struct zk_session *s, const char *dir, zk_lowest_fn done, void *arg);
+
 /* ---- multi: an atomic batch ----
  * Build with zk_multi_new and the zk_multi_* adders (they copy paths and
  * data), then zk_multi_commit, which takes the batch in every case. The

@@ -8,6 +8,7 @@
  *   zk_elect fenced-write URI ROOT NODE
  *   zk_elect lostcreate   URI
  *   zk_elect ownnode      URI      (the leader's node deleted under it)
+ *   zk_elect leader       URI ROOT (prints the leader's data, or "none")
  */
 #include <signal.h>
 #include <unistd.h>
@@ -272,6 +273,42 @@ static int scenario_ownnode(const char *uri)
 	return failures ? 1 : 0;
 }
 
+/* ---- who leads, seen from outside ---- */
+
+struct lookup {
+	bool done;
+	int rc;
+	char out[512];
+};
+
+static void leader_found(int rc, const char *path, const char *data, int len, void *arg)
+{
+	struct lookup *l = arg;
+	l->rc = rc;
+	if (rc == ZOK)
+		snprintf(l->out, sizeof(l->out), "%.*s", len > 0 ? len : 0, data ? data : "");
+	l->done = true;
+	if (rc == ZOK)
+		fprintf(stderr, "  leader node %s\n", path);
+}
+
+static int scenario_leader(const char *uri, const char *root)
+{
+	struct sess x;
+	struct lookup l = { 0 };
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	int rc = zk_election_leader(x.s, root, leader_found, &l);
+	if (rc == 0 && run_until(&l.done, 10000)) {
+		if (l.rc == ZOK)
+			printf("%s\n", l.out);
+		else if (l.rc == ZNONODE)
+			printf("none\n");
+	}
+	zk_session_free(x.s);
+	return rc == 0 && l.done && (l.rc == ZOK || l.rc == ZNONODE) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct log_config lc = { .program = "zk_elect", .logtostderr = true,
@@ -286,12 +323,14 @@ int main(int argc, char **argv)
 		rc = scenario_elect(argv[2], argv[3], argv[4], argv[5]);
 	else if (argc == 5 && strcmp(argv[1], "fenced-write") == 0)
 		rc = scenario_fenced_write(argv[2], argv[3], argv[4]);
+	else if (argc == 4 && strcmp(argv[1], "leader") == 0)
+		rc = scenario_leader(argv[2], argv[3]);
 	else if (argc == 3 && strcmp(argv[1], "ownnode") == 0)
 		rc = scenario_ownnode(argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "lostcreate") == 0)
 		rc = scenario_lostcreate(argv[2]);
 	else
-		fprintf(stderr, "usage: zk_elect run URI ROOT ID STATUS-FILE | fenced-write URI ROOT NODE | lostcreate|ownnode URI\n");
+		fprintf(stderr, "usage: zk_elect run URI ROOT ID STATUS-FILE | fenced-write URI ROOT NODE | lostcreate|ownnode URI | leader URI ROOT\n");
 	ev_loop_free(loop);
 	log_shutdown();
 	return rc;

@@ -45,6 +45,12 @@ static void on_change(struct zk_election *e, bool leader, void *arg)
 	g->calls++;
 }
 
+static void on_lowest(int rc, const char *path, const char *data, int len, void *arg)
+{
+	struct got *g = arg;
+	g->calls++;
+}
+
 static void on_multi(int rc, const struct zk_multi *m, void *arg)
 {
 	struct got *g = arg;
@@ -135,6 +141,9 @@ int main(void)
 					  .arg = &g2 };
 	struct zk_election_config bad = { .root = "el", .data = "d", .on_change = on_change };
 	is_int(zk_election_new(s, &bad, &e), -EINVAL, "election root must be absolute");
+	is_int(zk_election_leader(s, "el", on_lowest, &g2), -EINVAL,
+	       "leader lookup: root must be absolute");
+	is_int(zk_get_lowest(s, "/d", NULL, NULL), -EINVAL, "lowest child: needs a completion");
 	is_int(zk_election_new(s, &cfg, &e), 0, "an election on an unconnected session");
 	ok(!zk_election_is_leader(e) && !zk_election_can_act(e) && !zk_election_node(e) &&
 	   zk_election_epoch(e) == -1, "is not leader, has no node, epoch -1");
