@@ -250,24 +250,24 @@ test_expect_success ETCD 'add_etcd_member joins a 4th member as existing' '
 	etcd_member_healthy 4 &&
 	grep "\"initial-cluster-state\":\"existing\"" "$EM_TMP/etcd4.log" &&
 	test "$(etcdctl_run member list | grep -c ", started, ")" = 4 &&
-	test "$(etcd_get k4 --endpoints=${etcd_client[4]})" = v4
+	etcd_put k5 v5 --endpoints=${etcd_client[4]} &&
+	test "$(etcd_get k5 --endpoints=${etcd_client[1]})" = v5
 '
 
 # --------------------------------------------- nothing outlives a failure
-test_expect_success ZOOKEEPER,ETCD,NFT 'a failing child script leaves no process, table or directory' '
+test_expect_success ZOOKEEPER,ETCD 'a failing child script leaves no process, table or directory' '
 	export OUT=$EM_TMP/leftovers &&
 	write_child leftovers <<-\EOF &&
 	test_expect_success "start things" "
 		start_zookeeper &&
 		start_etcd_cluster 1 e &&
 		spawn --at 127.0.0.99 sleeper sleep 1001 &&
-		cut_traffic 127.0.0.98 127.0.0.97 &&
+		{ ! test_have_prereq NFT || cut_traffic 127.0.0.98 127.0.0.97; } &&
 		{ sleep 1002 & } &&
 		{ bash -c \"sleep 1003 & wait\" & } &&
 		echo \$ZK_PID \${e_pid[1]} \$SPAWNED_PID >$OUT.pids &&
 		echo \$EM_TMP >$OUT.dir &&
-		echo \$_em_nft_table >$OUT.table &&
-		nft list table ip \$_em_nft_table"
+		echo \$_em_nft_table >$OUT.table"
 	test_expect_success "fails" "false"
 	test_done
 	EOF
@@ -281,7 +281,7 @@ test_expect_success ZOOKEEPER,ETCD,NFT 'a failing child script leaves no process
 	test "$(count_procs "*java*")" = 0 &&
 	test "$(count_procs "etcd --name e1 *")" = 0 &&
 	! test -e "$(cat $OUT.dir)" &&
-	! nft list tables | grep -w "$(cat $OUT.table)"
+	{ ! test_have_prereq NFT || ! nft list tables | grep -w "$(cat $OUT.table)"; }
 '
 
 test_expect_success ETCD 'a child stopped by SIGTERM mid-test cleans up' '

@@ -197,10 +197,24 @@ _em_check_prereq() {
 		test -d /etc/zookeeper/conf ;;
 	CURL) command -v curl ;;
 	NFT) [[ $EM_ISOLATED == 1 ]] && command -v nft && command -v setpriv &&
-		nft list tables && setpriv --regid=200000 --clear-groups true ;;
+		setpriv --regid=200000 --clear-groups true && _em_nft_probe ;;
 	BIN) test -x "$EM_BIN" ;;
 	*) return 1 ;;
 	esac
+}
+
+# Can this kernel do what cut_traffic and spawn --at need (nat included)?
+_em_nft_probe() {
+	local t=em_probe$$ ok=0
+	nft -f - <<-EOF || ok=1
+	add table ip $t
+	add chain ip $t ident { type nat hook postrouting priority srcnat; policy accept; }
+	add rule ip $t ident meta skgid 200000 ip saddr 127.0.0.1 snat to 127.0.0.2
+	add chain ip $t cut { type filter hook postrouting priority 200; policy accept; }
+	add rule ip $t cut ip saddr { 127.0.0.2 } ip daddr { 127.0.0.3 } drop
+	EOF
+	nft delete table ip "$t"
+	return $ok
 }
 
 # test_have_prereq P[,P...]: sets _em_missing to the first missing one.
