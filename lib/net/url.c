@@ -6,6 +6,7 @@
 #include "net/url.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,19 +25,32 @@
 
 /* ---- error messages ---- */
 
-/* Appends s[0..n) to out as a quoted, escaped, cut value; the user info
- * of an authority (up to the last '@' before the first '/' after the
- * scheme) becomes "***". */
+/* The "://" ending a scheme (1*(letter, digit, '+', '-', '.')) at the
+ * start of s[0..n), or NULL. */
+static const char *scheme_sep(const char *s, size_t n)
+{
+	const char *sch = memmem(s, n, "://", 3);
+	if (!sch || sch == s)
+		return NULL;
+	for (const char *p = s; p < sch; p++) {
+		if (!(isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.'))
+			return NULL;
+	}
+	return sch;
+}
+
+/* Appends s[0..n) to out as a quoted, escaped, cut value. Anything that
+ * may be user info is replaced by "***": from the start of the authority
+ * (after the first "://" unless '/' or '@' come before it) to the last
+ * '@' of the value. That hides more than needed when a path holds '@',
+ * never less, even for a password holding '/' or a mistyped scheme. */
 static void quote(struct buf *out, const char *s, size_t n)
 {
-	const char *start = s, *auth_end, *at = NULL;
-	const char *sch = memmem(s, n, "://", 3);
-	if (sch)
-		start = sch + 3;
-	auth_end = memchr(start, '/', n - (size_t)(start - s));
-	if (!auth_end)
-		auth_end = s + n;
-	for (const char *p = start; p < auth_end; p++) {
+	const char *start = s, *at = NULL;
+	const char *sep = memmem(s, n, "://", 3);
+	if (sep && !memchr(s, '/', (size_t)(sep - s)) && !memchr(s, '@', (size_t)(sep - s)))
+		start = sep + 3;
+	for (const char *p = start; p < s + n; p++) {
 		if (*p == '@')
 			at = p;
 	}
@@ -527,7 +541,7 @@ int master_spec_parse(const char *s, struct master_spec *m, char *err, size_t er
 			goto fail;
 		}
 		size_t sl = scheme_len(item, &tls);
-		if (!sl && strstr(item, "://"))
+		if (!sl && scheme_sep(item, len))
 			rc = fail(err, errlen, item, len, "scheme must be http or https; "
 				  "expected %s", MASTER_FORM);
 		else

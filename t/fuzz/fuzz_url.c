@@ -28,6 +28,15 @@ static void check_url(const struct url *u)
 	same(u, &v);
 }
 
+static bool printable(const char *s, const char *end)
+{
+	for (; s < end; s++) {
+		if (*s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\')
+			return false;
+	}
+	return true;
+}
+
 static void check_err(const char *err)
 {
 	CHECK(strchr(err, '\n') == NULL && strlen(err) < 512);
@@ -40,10 +49,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	s[size] = 0;
 
 	struct url u, base;
-	if (url_parse(s, &u, err, sizeof err) == 0)
+	if (url_parse(s, &u, err, sizeof err) == 0) {
 		check_url(&u);
-	else
+	} else {
 		check_err(err);
+		/* user info never shows: stars replace it right after the scheme */
+		const char *sep = strstr(s, "://");
+		if (sep && strchr(sep + 3, '@') && !memchr(s, '/', (size_t)(sep - s)) &&
+		    !memchr(s, '@', (size_t)(sep - s)) && sep - s < 8 && printable(s, sep))
+			CHECK(strncmp(err + 1 + (sep - s), "://***@", 7) == 0);
+	}
 
 	CHECK(url_parse("http://m1:5050/api/v1/scheduler", &base, err, sizeof err) == 0);
 	if (url_resolve_location(&base, s, &u, err, sizeof err) == 0)

@@ -269,6 +269,8 @@ static void test_master(void)
 		{ "m1:0", "out of range" },
 		{ "zk://z1", "missing chroot" },
 		{ "user:hunter2@m1:5050", "user info" },
+		{ "user:hunter2@m1:5050/a://b", "user info" },
+		{ "m0,http://user:hunter2@m1:5050", "user info" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int rc = master_spec_parse(bad[i].in, &m, err, sizeof err);
