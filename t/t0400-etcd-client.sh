@@ -3,12 +3,13 @@
 # clusters: membership changes with learners, failover, errors in etcd's
 # own words, status during an election, the health verdict of an idle and
 # of a broken cluster, and reseed ranking on divergent raft indexes. The
-# C side is t/helpers/etcd_probe.c (one JSON line per operation).
+# C side is t/helpers/etcd_probe.c (one JSON line per operation) and
+# t/helpers/etcd_lifecycle.c (cancel, exactly-once, free, unknown outcome).
 test_description='etcd v3 gateway client against etcd 3.4'
 . "$(dirname "$0")/test-lib.sh"
 
-PROBE=$EM_BUILD_ROOT/t/etcd_probe
-[[ -x $PROBE ]] || skip_all "etcd_probe not built in $EM_BUILD_ROOT/t"
+PROBE=$EM_BUILD_ROOT/t/etcd_probe LIFECYCLE=$EM_BUILD_ROOT/t/etcd_lifecycle
+[[ -x $PROBE && -x $LIFECYCLE ]] || skip_all "etcd_probe, etcd_lifecycle not built in $EM_BUILD_ROOT/t"
 test_have_prereq ETCD || skip_all 'etcd 3.4 is not installed'
 command -v jq >/dev/null || skip_all 'jq is not installed'
 
@@ -80,7 +81,7 @@ test_expect_success 'every endpoint dead: one error naming the cause, no hang' '
 '
 
 test_expect_success 'client lifecycle: sync errors, cancel, exactly once, free, unknown outcome' '
-	probe selftest 2>log; rc=$?; cat log; test $rc = 0 && ! grep -q "^FAIL" log
+	"$LIFECYCLE" "$EPS" 2>log; rc=$?; cat log; test $rc = 0 && ! grep -q "^FAIL" log
 '
 
 test_expect_success 'member add (learner), the first endpoint dead: added once, as a learner' '
@@ -202,6 +203,35 @@ test_expect_success '2 of 3 members killed: quorum lost, the probe fails within 
 	check ".reachable == 1 and .probe == \"etcd1\" and .probe_ok == false and .ms < 2500" last &&
 	test_expect_code 1 "$PROBE" -endpoints="${etcd_client[1]}" -timeout=1500 get k >out &&
 	check ".ok == false and .ms < 2500" out
+'
+
+test_expect_success 'TLS with a client certificate: etcd with --client-cert-auth' '
+	mkdir certs && "$EM_BUILD_ROOT/t/em-certgen" certs &&
+	TP=$(free_port 127.0.0.1) && TPP=$(free_port 127.0.0.1) &&
+	TLSEP=https://127.0.0.1:$TP &&
+	spawn etcdtls etcd --name tls1 --data-dir "$EM_TMP/tls1" \
+		--listen-client-urls "$TLSEP" --advertise-client-urls "$TLSEP" \
+		--listen-peer-urls http://127.0.0.1:$TPP \
+		--initial-advertise-peer-urls http://127.0.0.1:$TPP \
+		--initial-cluster tls1=http://127.0.0.1:$TPP \
+		--cert-file certs/server.pem --key-file certs/server.key \
+		--trusted-ca-file certs/ca.pem --client-cert-auth \
+		--logger=zap --log-outputs=stderr &&
+	tls_probe() { "$PROBE" -endpoints="$TLSEP" -ca=certs/ca.pem "$@"; } &&
+	wait_until 20 "tls_probe -cert=certs/client.pem -key=certs/client.key health $TLSEP >out" &&
+	check ".ok and .healthy" out &&
+	tls_probe -cert=certs/client.pem -key=certs/client.key list >out &&
+	check ".ok and .members[0].name == \"tls1\" and .members[0].clients == [\"$TLSEP\"]" out
+'
+
+test_expect_success 'TLS: no client certificate, or a server from another CA, is refused' '
+	test_expect_code 1 tls_probe list >out &&
+	check ".ok == false and .http == 0 and .unknown == false" out &&
+	test_expect_code 1 "$PROBE" -endpoints="$TLSEP" -ca=certs/other-ca.pem \
+		-cert=certs/client.pem -key=certs/client.key list >out &&
+	check ".err == \"EPROTO\" and (.errmsg | test(\"verification failed\"))" out &&
+	test_expect_code 1 "$PROBE" -endpoints="$TLSEP" -ca=certs/nonexistent.pem list >out &&
+	check ".err == \"ENOENT\" and (.errmsg | test(\"nonexistent.pem\"))" out
 '
 
 test_done
