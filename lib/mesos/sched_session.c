@@ -1,0 +1,1020 @@
+/* sched_session — the scheduler's subscription and calls; see sched_session.h. */
+#include "mesos/sched_session.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/strutil.h"
+#include "mesos/backoff.h"
+#include "mesos/event_reader.h"
+#include "mesos/master_detect.h"
+#include "mesos/master_list.h"
+#include "net/http_client.h"
+#include "net/tls.h"
+#include "zk/zk_session.h"
+
+#define CT_PROTOBUF "application/x-protobuf"
+#define MAX_ERR_BODY 4096
+#define MAX_REDIRECTS 5
+
+typedef Mesos__V1__Scheduler__Event Event;
+
+enum state {
+	ST_STOPPED,      /* nothing happens until sched_session_start */
+	ST_WAIT,         /* retry timer running, or waiting for a ZooKeeper leader */
+	ST_CONNECTING,   /* SUBSCRIBE sent, no answer head yet */
+	ST_STREAM,       /* 200 received, waiting for SUBSCRIBED */
+	ST_SUBSCRIBED,
+};
+
+struct pending {
+	struct pending *prev, *next;
+	struct sched_session *s;
+	struct http_call *call;
+	int type;
+	sched_call_done_fn done;
+	void *arg;
+};
+
+struct sched_session {
+	struct ev_loop *loop;
+	struct sched_session_cbs cbs;
+	void *arg;
+	struct sched_session_config cfg;   /* strings point into owned copies */
+	char **owned;                      /* strdup'ed config strings */
+	size_t n_owned;
+	char **roles;
+	int *caps;
+
+	struct http_client *http;
+	struct tls_config *tls;
+	char auth[1024];                   /* "Basic ..." or "" (never logged) */
+
+	struct master_list masters;
+	size_t cur;                        /* list: next master to try */
+	struct zk_session *zk;
+	struct master_detect *detect;
+	bool have_leader;
+	struct url leader;
+
+	struct url target;                 /* where the next SUBSCRIBE goes */
+	char target_name[URL_MAX_HOST];    /* its TLS name */
+	bool have_target;                  /* a redirect (or leader) chose it */
+	unsigned redirects;                /* in a row */
+
+	enum state state;
+	struct http_call *sub;
+	int sub_status;
+	char *sub_location;
+	struct buf err_body;
+	struct mesos_event_reader reader;
+	bool reader_on;
+	uint64_t stream_gen;               /* bumped whenever the stream is dropped */
+	struct url stream_url;             /* the master that streams to us */
+	char stream_name[URL_MAX_HOST];
+	char stream_text[URL_MAX_HOST + 32];
+	char stream_id[256];
+	char *framework_id;
+	double heartbeat_s;
+	struct ev_timer retry_timer;
+	struct ev_timer watchdog;
+	struct backoff backoff;
+
+	struct pending calls;              /* list head */
+	struct sched_session_stats stats;
+
+	unsigned depth;                    /* owner callbacks running */
+	bool freed;
+};
+
+static void connect_now(struct sched_session *s);
+static void final_free(struct ev_loop *loop, void *arg);
+
+/* ---- owner callbacks: each returns false when the owner freed s ---- */
+
+#define NOTIFY(s, call) ((s)->depth++, (call), (s)->depth--, !(s)->freed)
+
+/* ---- small helpers ---- */
+
+static const char *own(struct sched_session *s, const char *v)
+{
+	char **n;
+
+	if (!v)
+		return NULL;
+	n = realloc(s->owned, (s->n_owned + 1) * sizeof *n);
+	if (!n)
+		return NULL;
+	s->owned = n;
+	n[s->n_owned] = strdup(v);
+	if (!n[s->n_owned])
+		return NULL;
+	return n[s->n_owned++];
+}
+
+static void url_text(const struct url *u, char *out, size_t len)
+{
+	char full[URL_MAX_HOST + URL_MAX_PATH + 16];
+
+	url_format(u, full, sizeof full);
+	str_copy(out, full, len);
+}
+
+static void stop_stream(struct sched_session *s)
+{
+	s->stream_gen++;
+	if (s->sub) {
+		http_call_cancel(s->sub);
+		s->sub = NULL;
+	}
+	if (s->reader_on) {
+		mesos_event_reader_finish(&s->reader);
+		s->reader_on = false;
+	}
+	ev_timer_stop(s->loop, &s->watchdog);
+	s->stream_id[0] = '\0';
+	s->stream_text[0] = '\0';
+	free(s->sub_location);
+	s->sub_location = NULL;
+	buf_reset(&s->err_body);
+}
+
+/* Fails every call in flight with err (leader change). false if freed. */
+static bool abort_calls(struct sched_session *s, int err)
+{
+	while (s->calls.next != &s->calls) {
+		struct pending *p = s->calls.next;
+		struct sched_call_result r = { p->type, err, 0, "" };
+
+		http_call_cancel(p->call);
+		p->prev->next = p->next;
+		p->next->prev = p->prev;
+		if (p->done && !NOTIFY(s, p->done(s, &r, p->arg))) {
+			free(p);
+			return false;
+		}
+		free(p);
+	}
+	return true;
+}
+
+/* The stream is gone; tells the owner if it was subscribed. false if freed. */
+static bool lose_stream(struct sched_session *s, const char *reason)
+{
+	bool was = s->state == ST_SUBSCRIBED || s->state == ST_STREAM;
+
+	stop_stream(s);
+	if (was) {
+		s->stats.stream_losses++;
+		log_warn("mesos scheduler session: lost the subscription: %s", reason);
+	}
+	if (s->state != ST_STOPPED)
+		s->state = ST_WAIT;
+	if (was && s->cbs.on_disconnected)
+		return NOTIFY(s, s->cbs.on_disconnected(s, reason, s->arg));
+	return true;
+}
+
+static void on_retry(struct ev_loop *loop, void *arg)
+{
+	(void)loop;
+	connect_now(arg);
+}
+
+/* Backs off, then subscribes again (to the next master of a list). */
+static void schedule_retry(struct sched_session *s, bool next_master)
+{
+	uint64_t ms;
+
+	if (s->state == ST_STOPPED)
+		return;
+	s->state = ST_WAIT;
+	s->have_target = false;
+	s->redirects = 0;
+	if (next_master && !s->masters.is_zk && s->masters.n > 0)
+		s->cur = (s->cur + 1) % s->masters.n;
+	ms = backoff_next(&s->backoff, backoff_random());
+	log_info("mesos scheduler session: subscribing again in %llu ms",
+		 (unsigned long long)ms);
+	ev_timer_start(s->loop, &s->retry_timer, ms, 0);
+}
+
+static void stop_session(struct sched_session *s)
+{
+	stop_stream(s);
+	ev_timer_stop(s->loop, &s->retry_timer);
+	s->state = ST_STOPPED;
+}
+
+/* ---- events ---- */
+
+static void arm_watchdog(struct sched_session *s)
+{
+	uint64_t ms;
+
+	if (s->heartbeat_s > 0)
+		ms = (uint64_t)(s->heartbeat_s * 1000.0 * s->cfg.heartbeat_misses);
+	else
+		ms = s->cfg.subscribe_timeout_ms > 75000 ? s->cfg.subscribe_timeout_ms : 75000;
+	ev_timer_start(s->loop, &s->watchdog, ms ? ms : 1, 0);
+}
+
+static void on_watchdog(struct ev_loop *loop, void *arg)
+{
+	struct sched_session *s = arg;
+	char why[128];
+
+	(void)loop;
+	snprintf(why, sizeof why, "no event from %s for %u heartbeat intervals of %.1f s",
+		 s->stream_text, s->cfg.heartbeat_misses, s->heartbeat_s > 0 ? s->heartbeat_s : 15.0);
+	if (!lose_stream(s, why))
+		return;
+	schedule_retry(s, false);
+}
+
+static int on_error_event(struct sched_session *s, const char *msg)
+{
+	struct sched_error e = { SCHED_ERR_EVENT, 0, msg };
+
+	if (strcmp(msg, "Framework has been removed") == 0)
+		e.kind = SCHED_ERR_REMOVED;
+	else if (strcmp(msg, "Framework failed over") == 0)
+		e.kind = SCHED_ERR_FAILED_OVER;
+	log_error("mesos scheduler session: master %s sent ERROR \"%s\"%s", s->stream_text, msg,
+		  e.kind == SCHED_ERR_REMOVED ? " (the framework is gone for good)" :
+		  e.kind == SCHED_ERR_FAILED_OVER ? " (another scheduler subscribed with our id)" : "");
+	/* The master closes the stream after an ERROR; stop here. */
+	s->stats.stream_losses++;
+	stop_session(s);
+	if (s->cbs.on_error && !NOTIFY(s, s->cbs.on_error(s, &e, s->arg)))
+		return 1;
+	return 1;   /* stop reading: the stream is gone */
+}
+
+static int dispatch(struct sched_session *s, const Event *e, int type)
+{
+	s->stats.events++;
+	arm_watchdog(s);
+	switch (type) {
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED: {
+		const Mesos__V1__Scheduler__Event__Subscribed *sub = e->subscribed;
+		char *id;
+		if (!sub || !sub->framework_id || !sub->framework_id->value ||
+		    !sub->framework_id->value[0]) {
+			log_error("mesos scheduler session: SUBSCRIBED without a framework id "
+				  "from %s; reconnecting", s->stream_text);
+			return -EPROTO;
+		}
+		if (s->framework_id && strcmp(s->framework_id, sub->framework_id->value) != 0)
+			log_warn("mesos scheduler session: master gave framework id %s, "
+				 "we asked for %s", sub->framework_id->value, s->framework_id);
+		id = strdup(sub->framework_id->value);
+		if (!id)
+			return -ENOMEM;
+		free(s->framework_id);
+		s->framework_id = id;
+		s->heartbeat_s = sub->has_heartbeat_interval_seconds &&
+			sub->heartbeat_interval_seconds > 0 ? sub->heartbeat_interval_seconds : 15.0;
+		s->state = ST_SUBSCRIBED;
+		s->stats.subscribed++;
+		s->redirects = 0;
+		backoff_reset(&s->backoff);
+		arm_watchdog(s);
+		log_info("mesos scheduler session: subscribed to %s as framework %s "
+			 "(heartbeat every %.1f s)", s->stream_text, id, s->heartbeat_s);
+		if (s->cbs.on_subscribed && !NOTIFY(s, s->cbs.on_subscribed(s, sub, s->arg)))
+			return 1;
+		return 0;
+	}
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR:
+		return on_error_event(s, e->error && e->error->message ? e->error->message : "");
+	default:
+		break;
+	}
+	if (s->state != ST_SUBSCRIBED) {
+		log_warn("mesos scheduler session: event type %d before SUBSCRIBED from %s; "
+			 "ignored", type, s->stream_text);
+		return 0;
+	}
+	switch (type) {
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS:
+		if (e->offers && s->cbs.on_offers &&
+		    !NOTIFY(s, s->cbs.on_offers(s, e->offers->offers, e->offers->n_offers, s->arg)))
+			return 1;
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__RESCIND:
+		if (e->rescind && e->rescind->offer_id && s->cbs.on_rescind &&
+		    !NOTIFY(s, s->cbs.on_rescind(s, e->rescind->offer_id, s->arg)))
+			return 1;
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE:
+		if (e->update && e->update->status && s->cbs.on_update &&
+		    !NOTIFY(s, s->cbs.on_update(s, e->update->status, s->arg)))
+			return 1;
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__MESSAGE:
+		if (e->message && s->cbs.on_message &&
+		    !NOTIFY(s, s->cbs.on_message(s, e->message, s->arg)))
+			return 1;
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE:
+		if (e->failure && s->cbs.on_failure &&
+		    !NOTIFY(s, s->cbs.on_failure(s, e->failure, s->arg)))
+			return 1;
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT:
+		s->stats.heartbeats++;
+		if (s->cbs.on_heartbeat && !NOTIFY(s, s->cbs.on_heartbeat(s, s->arg)))
+			return 1;
+		break;
+	default:   /* inverse offers, operation status, unknown: not ours */
+		log_v(1, "mesos scheduler session: ignoring event type %d", type);
+		break;
+	}
+	return 0;
+}
+
+static int on_event(const ProtobufCMessage *m, void *arg)
+{
+	struct sched_session *s = arg;
+	const Event *e = (const Event *)m;
+	uint64_t gen = s->stream_gen;
+	int rc = dispatch(s, e, e->has_type ? (int)e->type : 0);
+
+	/* Stop reading when a callback dropped this stream (rc 1 also covers
+	 * a callback that freed s: then s is not touched). */
+	if (rc == 0 && s->stream_gen != gen)
+		return 1;
+	return rc;
+}
+
+/* ---- the SUBSCRIBE request ---- */
+
+static void sub_head(struct http_call *call, const struct http_reply *r, void *arg)
+{
+	struct sched_session *s = arg;
+	const struct http_header *h;
+
+	(void)call;
+	s->sub_status = r->status;
+	if (r->location) {
+		free(s->sub_location);
+		s->sub_location = strdup(r->location);
+	}
+	if (r->status != 200)
+		return;
+	h = http_find_header(r->headers, r->num_headers, "Content-Type");
+	if (!h || h->value_len != strlen(CT_PROTOBUF) ||
+	    strncasecmp(h->value, CT_PROTOBUF, h->value_len) != 0) {
+		log_error("mesos scheduler session: %s answered SUBSCRIBE with Content-Type "
+			  "\"%.*s\", not " CT_PROTOBUF "; reconnecting", s->stream_text,
+			  h ? (int)(h->value_len > 100 ? 100 : h->value_len) : 0, h ? h->value : "");
+		s->sub_status = -1;
+		return;
+	}
+	h = http_find_header(r->headers, r->num_headers, "Mesos-Stream-Id");
+	if (!h || h->value_len == 0 || h->value_len >= sizeof s->stream_id) {
+		log_error("mesos scheduler session: %s answered SUBSCRIBE without a usable "
+			  "Mesos-Stream-Id; reconnecting", s->stream_text);
+		s->sub_status = -1;
+		return;
+	}
+	memcpy(s->stream_id, h->value, h->value_len);
+	s->stream_id[h->value_len] = '\0';
+	mesos_event_reader_init(&s->reader, &mesos__v1__scheduler__event__descriptor,
+				s->cfg.max_event_bytes);
+	s->reader_on = true;
+	s->state = ST_STREAM;
+	arm_watchdog(s);
+}
+
+static void sub_body(struct http_call *call, const char *data, size_t len, void *arg)
+{
+	struct sched_session *s = arg;
+	int rc;
+
+	(void)call;
+	if (s->sub_status != 200) {
+		size_t room = MAX_ERR_BODY - s->err_body.len;
+		if (s->err_body.len < MAX_ERR_BODY)
+			buf_append(&s->err_body, data, len < room ? len : room);
+		return;
+	}
+	if (!s->reader_on)
+		return;
+	rc = mesos_event_reader_feed(&s->reader, data, len, on_event, s);
+	if (rc == 0 || rc == 1)
+		return;   /* 1: stopped (error event, or freed): touch nothing */
+	{
+		char why[160];
+		snprintf(why, sizeof why, "bad event stream from %s: %s", s->stream_text,
+			 strerror(-rc));
+		s->sub = NULL;   /* cancelled just below, by lose_stream */
+		http_call_cancel(call);
+		if (!lose_stream(s, why))
+			return;
+		schedule_retry(s, false);
+	}
+}
+
+static bool is_fatal_status(int st)
+{
+	return st == 400 || st == 401 || st == 403 || st == 405 || st == 406 || st == 415 ||
+	       st == 501;
+}
+
+static void sub_done(struct http_call *call, const struct http_reply *r, void *arg)
+{
+	struct sched_session *s = arg;
+	int st = s->sub_status;
+	char why[512];
+
+	(void)call;
+	s->sub = NULL;
+	if (st == 200) {
+		int eof = r->err ? r->err : s->reader_on ? mesos_event_reader_eof(&s->reader) : 0;
+		snprintf(why, sizeof why, "the event stream from %s ended%s%s", s->stream_text,
+			 eof ? ": " : "", eof ? (r->errmsg ? r->errmsg : strerror(-eof)) : "");
+		if (!lose_stream(s, why))
+			return;
+		schedule_retry(s, false);
+		return;
+	}
+	if (st == -1 || (r->err && st == 0)) {
+		if (st == 0)
+			log_warn("mesos scheduler session: SUBSCRIBE to %s failed: %s",
+				 s->stream_text, r->errmsg ? r->errmsg : strerror(-r->err));
+		if (!lose_stream(s, "subscribe failed"))
+			return;
+		schedule_retry(s, true);
+		return;
+	}
+	if (st == 307 || st == 302 || st == 301 || st == 308) {
+		struct url to;
+		char name[URL_MAX_HOST], err[256], text[URL_MAX_HOST + 32];
+		int rc = master_list_redirect(&s->masters, &s->stream_url, s->sub_location,
+					      &to, name, err, sizeof err);
+		stop_stream(s);
+		if (rc < 0) {
+			log_error("mesos scheduler session: %s redirected SUBSCRIBE: %s",
+				  s->stream_text, err);
+			schedule_retry(s, true);
+			return;
+		}
+		url_text(&to, text, sizeof text);
+		s->stats.redirects++;
+		if (++s->redirects > MAX_REDIRECTS) {
+			log_warn("mesos scheduler session: more than %d redirects in a row; "
+				 "backing off", MAX_REDIRECTS);
+			schedule_retry(s, true);
+			return;
+		}
+		log_info("mesos scheduler session: %s is not the leader; redirected to %s",
+			 s->stream_text, text);
+		s->target = to;
+		str_copy(s->target_name, name, sizeof s->target_name);
+		s->have_target = true;
+		connect_now(s);
+		return;
+	}
+	buf_append(&s->err_body, "", 0);
+	if (is_fatal_status(st)) {
+		struct sched_error e = { SCHED_ERR_REFUSED, st,
+					 s->err_body.data ? s->err_body.data : "" };
+		log_error("mesos scheduler session: %s refused SUBSCRIBE: %d %s: \"%s\"",
+			  s->stream_text, st, http_status_text(st), e.message);
+		stop_session(s);   /* keeps nothing of err_body: copy first */
+		{
+			char *msg = strdup(e.message);
+			e.message = msg ? msg : "";
+			if (s->cbs.on_error)
+				NOTIFY(s, s->cbs.on_error(s, &e, s->arg));
+			free(msg);
+		}
+		return;
+	}
+	log_warn("mesos scheduler session: %s answered SUBSCRIBE with %d %s: \"%.300s\"",
+		 s->stream_text, st, http_status_text(st),
+		 s->err_body.data ? s->err_body.data : "");
+	stop_stream(s);
+	schedule_retry(s, true);
+}
+
+static void connect_now(struct sched_session *s)
+{
+	struct http_kv hdr[3];
+	size_t nh = 0;
+	struct http_client_request req = { 0 };
+	struct http_client_cbs cbs = { sub_head, sub_body, sub_done };
+	struct buf body = BUF_INIT;
+	char url[URL_MAX_HOST + URL_MAX_PATH + 16];
+	int rc;
+
+	ev_timer_stop(s->loop, &s->retry_timer);
+	if (s->state == ST_STOPPED || s->freed)
+		return;
+	stop_stream(s);
+	if (!s->have_target) {
+		if (s->masters.is_zk) {
+			if (!s->have_leader) {
+				s->state = ST_WAIT;
+				log_info("mesos scheduler session: waiting for a leading master "
+					 "in %s", zk_session_display(s->zk));
+				return;
+			}
+			s->target = s->leader;
+			str_copy(s->target_name, s->leader.host, sizeof s->target_name);
+		} else {
+			s->target = s->masters.v[s->cur].url;
+			str_copy(s->target_name, s->masters.v[s->cur].name, sizeof s->target_name);
+		}
+	}
+	s->stream_url = s->target;
+	str_copy(s->stream_name, s->target_name, sizeof s->stream_name);
+	url_text(&s->stream_url, s->stream_text, sizeof s->stream_text);
+	url_format(&s->stream_url, url, sizeof url);
+
+	s->cfg.framework.id = s->framework_id;
+	rc = sched_encode_subscribe(&s->cfg.framework, &body);
+	if (rc < 0) {
+		log_error("mesos scheduler session: cannot encode SUBSCRIBE: %s", strerror(-rc));
+		buf_finish(&body);
+		schedule_retry(s, false);
+		return;
+	}
+	hdr[nh++] = (struct http_kv){ "Content-Type", CT_PROTOBUF };
+	hdr[nh++] = (struct http_kv){ "Accept", CT_PROTOBUF };
+	if (s->auth[0])
+		hdr[nh++] = (struct http_kv){ "Authorization", s->auth };
+	req.method = "POST";
+	req.url = url;
+	req.headers = hdr;
+	req.num_headers = nh;
+	req.body = body.data;
+	req.body_len = body.len;
+	req.timeout_ms = s->cfg.subscribe_timeout_ms;
+	req.stream = true;
+	req.tls_server_name = s->stream_name;
+	s->sub_status = 0;
+	buf_reset(&s->err_body);
+	s->state = ST_CONNECTING;
+	s->stats.subscribes++;
+	log_info("mesos scheduler session: SUBSCRIBE to %s%s%s", s->stream_text,
+		 s->framework_id ? " as framework " : " (new framework)",
+		 s->framework_id ? s->framework_id : "");
+	rc = http_client_start(s->http, &req, &cbs, s, &s->sub);
+	buf_finish(&body);
+	if (rc < 0) {
+		s->sub = NULL;
+		log_warn("mesos scheduler session: %s", http_client_errmsg(s->http));
+		schedule_retry(s, true);
+	}
+}
+
+/* ---- ZooKeeper leader ---- */
+
+static void on_leader(struct master_detect *d, const struct master_addr *a, void *arg)
+{
+	struct sched_session *s = arg;
+	struct url u;
+
+	(void)d;
+	if (!a) {
+		/* No leader: nothing destructive (D.3.5); keep what we have. */
+		s->have_leader = false;
+		return;
+	}
+	memset(&u, 0, sizeof u);
+	u.tls = s->cfg.https;
+	u.ipv6 = strchr(a->host, ':') != NULL;
+	u.port = a->port;
+	str_copy(u.host, a->host, sizeof u.host);
+	str_copy(u.path, SCHED_API_PATH, sizeof u.path);
+	s->leader = u;
+	s->have_leader = true;
+	if (s->state == ST_STOPPED)
+		return;
+	/* A new leader: everything sent to the old one is void. */
+	if (!lose_stream(s, "the leading master changed"))
+		return;
+	if (!abort_calls(s, -ECONNABORTED))
+		return;
+	if (s->state == ST_STOPPED)
+		return;
+	backoff_reset(&s->backoff);
+	s->have_target = false;
+	s->redirects = 0;
+	connect_now(s);
+}
+
+/* ---- calls ---- */
+
+static void call_done(struct http_call *call, const struct http_reply *r, void *arg)
+{
+	struct pending *p = arg;
+	struct sched_session *s = p->s;
+	struct sched_call_result res = { p->type, r->err, r->status, r->body ? r->body : "" };
+
+	(void)call;
+	p->prev->next = p->next;
+	p->next->prev = p->prev;
+	if (r->err && !r->status)
+		log_warn("mesos scheduler session: %s call failed: %s",
+			 sched_call_type_name(p->type), r->errmsg ? r->errmsg : strerror(-r->err));
+	else if (r->status != 202 && r->status != 200)
+		log_warn("mesos scheduler session: %s call answered %d %s: \"%.300s\"",
+			 sched_call_type_name(p->type), r->status, http_status_text(r->status),
+			 res.body);
+	if (p->done)
+		NOTIFY(s, p->done(s, &res, p->arg));
+	free(p);
+}
+
+static int post_call(struct sched_session *s, int type, int rc, struct buf *body,
+		     sched_call_done_fn done, void *arg)
+{
+	struct http_kv hdr[3];
+	size_t nh = 0;
+	struct http_client_request req = { 0 };
+	struct http_client_cbs cbs = { NULL, NULL, call_done };
+	char url[URL_MAX_HOST + URL_MAX_PATH + 16];
+	struct pending *p = NULL;
+
+	if (rc < 0)
+		goto fail;
+	rc = -ENOMEM;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		goto fail;
+	p->s = s;
+	p->type = type;
+	p->done = done;
+	p->arg = arg;
+	url_format(&s->stream_url, url, sizeof url);
+	hdr[nh++] = (struct http_kv){ "Content-Type", CT_PROTOBUF };
+	hdr[nh++] = (struct http_kv){ "Mesos-Stream-Id", s->stream_id };
+	if (s->auth[0])
+		hdr[nh++] = (struct http_kv){ "Authorization", s->auth };
+	req.method = "POST";
+	req.url = url;
+	req.headers = hdr;
+	req.num_headers = nh;
+	req.body = body->data;
+	req.body_len = body->len;
+	req.timeout_ms = s->cfg.call_timeout_ms;
+	req.max_body = 64 * 1024;
+	req.tls_server_name = s->stream_name;
+	rc = http_client_start(s->http, &req, &cbs, p, &p->call);
+	if (rc < 0) {
+		log_warn("mesos scheduler session: %s", http_client_errmsg(s->http));
+		goto fail;
+	}
+	p->next = &s->calls;
+	p->prev = s->calls.prev;
+	s->calls.prev->next = p;
+	s->calls.prev = p;
+	s->stats.calls++;
+	buf_finish(body);
+	return 0;
+fail:
+	free(p);
+	buf_finish(body);
+	return rc;
+}
+
+static bool ready(const struct sched_session *s)
+{
+	return s->state == ST_SUBSCRIBED && s->stream_id[0] && s->framework_id;
+}
+
+#define CALL(s, type, encode) do { \
+	struct buf b_ = BUF_INIT; \
+	if (!ready(s)) \
+		return -ENOTCONN; \
+	return post_call((s), (type), (encode), &b_, done, arg); \
+} while (0)
+
+int sched_accept(struct sched_session *s, const char *const *offer_ids, size_t n_offers,
+		 Mesos__V1__Offer__Operation *const *ops, size_t n_ops, double refuse_seconds,
+		 sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT,
+	     sched_encode_accept(s->framework_id, offer_ids, n_offers, ops, n_ops,
+				 refuse_seconds, &b_));
+}
+
+int sched_decline(struct sched_session *s, const char *const *offer_ids, size_t n_offers,
+		  double refuse_seconds, sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE,
+	     sched_encode_decline(s->framework_id, offer_ids, n_offers, refuse_seconds, &b_));
+}
+
+int sched_revive(struct sched_session *s, const char *const *roles, size_t n_roles,
+		 sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE,
+	     sched_encode_revive(s->framework_id, roles, n_roles, &b_));
+}
+
+int sched_suppress(struct sched_session *s, const char *const *roles, size_t n_roles,
+		   sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS,
+	     sched_encode_suppress(s->framework_id, roles, n_roles, &b_));
+}
+
+int sched_kill(struct sched_session *s, const char *task_id, const char *agent_id,
+	       sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__KILL,
+	     sched_encode_kill(s->framework_id, task_id, agent_id, &b_));
+}
+
+int sched_shutdown(struct sched_session *s, const char *executor_id, const char *agent_id,
+		   sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN,
+	     sched_encode_shutdown(s->framework_id, executor_id, agent_id, &b_));
+}
+
+int sched_acknowledge(struct sched_session *s, const Mesos__V1__TaskStatus *status,
+		      sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE,
+	     sched_encode_acknowledge(s->framework_id, status, &b_));
+}
+
+int sched_reconcile(struct sched_session *s, const struct sched_reconcile_task *tasks, size_t n,
+		    sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE,
+	     sched_encode_reconcile(s->framework_id, tasks, n, &b_));
+}
+
+int sched_message(struct sched_session *s, const char *agent_id, const char *executor_id,
+		  const void *data, size_t len, sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE,
+	     sched_encode_message(s->framework_id, agent_id, executor_id, data, len, &b_));
+}
+
+int sched_teardown(struct sched_session *s, sched_call_done_fn done, void *arg)
+{
+	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN,
+	     sched_encode_teardown(s->framework_id, &b_));
+}
+
+/* ---- life ---- */
+
+static int copy_config(struct sched_session *s, const struct sched_session_config *cfg)
+{
+	const struct sched_framework *f = &cfg->framework;
+	size_t i;
+
+	s->cfg = *cfg;
+#define OWN(field) do { if (cfg->field && !(s->cfg.field = own(s, cfg->field))) return -ENOMEM; } while (0)
+	OWN(master);
+	OWN(secret);
+	OWN(ca_file);
+	OWN(cert_file);
+	OWN(key_file);
+	OWN(framework.user);
+	OWN(framework.name);
+	OWN(framework.role);
+	OWN(framework.principal);
+	OWN(framework.webui_url);
+	OWN(framework.hostname);
+#undef OWN
+	s->cfg.framework.id = NULL;
+	if (f->id && f->id[0] && !(s->framework_id = strdup(f->id)))
+		return -ENOMEM;
+	if (f->n_roles) {
+		s->roles = calloc(f->n_roles, sizeof *s->roles);
+		if (!s->roles)
+			return -ENOMEM;
+		for (i = 0; i < f->n_roles; i++)
+			if (!(s->roles[i] = (char *)own(s, f->roles[i])))
+				return -ENOMEM;
+		s->cfg.framework.roles = (const char *const *)s->roles;
+	}
+	if (f->n_capabilities) {
+		s->caps = calloc(f->n_capabilities, sizeof *s->caps);
+		if (!s->caps)
+			return -ENOMEM;
+		memcpy(s->caps, f->capabilities, f->n_capabilities * sizeof *s->caps);
+		s->cfg.framework.capabilities = s->caps;
+	}
+	if (!s->cfg.subscribe_timeout_ms)
+		s->cfg.subscribe_timeout_ms = 30000;
+	if (!s->cfg.call_timeout_ms)
+		s->cfg.call_timeout_ms = 75000;
+	if (!s->cfg.backoff_initial_ms)
+		s->cfg.backoff_initial_ms = 500;
+	if (!s->cfg.backoff_max_ms)
+		s->cfg.backoff_max_ms = 15000;
+	if (!s->cfg.heartbeat_misses)
+		s->cfg.heartbeat_misses = 5;
+	if (!s->cfg.max_event_bytes)
+		s->cfg.max_event_bytes = 64u << 20;
+	if (!s->cfg.zk_session_timeout_ms)
+		s->cfg.zk_session_timeout_ms = 10000;
+	return 0;
+}
+
+int sched_session_new(const struct sched_session_config *cfg, const struct sched_session_cbs *cbs,
+		      void *arg, struct sched_session **out, char *err, size_t errlen)
+{
+	struct sched_session *s;
+	struct http_client_config hc = { 0 };
+	bool tls = false;
+	size_t i;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!cfg || !cfg->loop || !cfg->master || !cfg->framework.user || !cfg->framework.name) {
+		if (err && errlen)
+			snprintf(err, errlen, "scheduler session needs a loop, a master, a user "
+				 "and a framework name");
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	s->loop = cfg->loop;
+	if (cbs)
+		s->cbs = *cbs;
+	s->arg = arg;
+	s->calls.next = s->calls.prev = &s->calls;
+	ev_timer_init(&s->retry_timer, on_retry, s);
+	ev_timer_init(&s->watchdog, on_watchdog, s);
+	buf_init(&s->err_body);
+	rc = copy_config(s, cfg);
+	if (rc < 0)
+		goto fail;
+	backoff_init(&s->backoff, s->cfg.backoff_initial_ms, s->cfg.backoff_max_ms);
+	if ((rc = master_list_init(&s->masters, s->cfg.master, s->cfg.https, err, errlen)) < 0)
+		goto fail;
+	tls = s->cfg.https || s->cfg.ca_file;
+	for (i = 0; i < s->masters.n; i++)
+		tls = tls || s->masters.v[i].url.tls;
+	if (tls) {
+		struct tls_client_opts o = { .ca_file = s->cfg.ca_file,
+					     .cert_file = s->cfg.cert_file,
+					     .key_file = s->cfg.key_file };
+		if ((rc = tls_config_new_client(&s->tls, &o, err, errlen)) < 0)
+			goto fail;
+	}
+	if (s->cfg.framework.principal && s->cfg.secret) {
+		rc = http_basic_auth(s->cfg.framework.principal, s->cfg.secret, s->auth,
+				     sizeof s->auth);
+		if (rc < 0) {
+			if (err && errlen)
+				snprintf(err, errlen, "principal \"%.100s\" %s", s->cfg.framework.principal,
+					 rc == -EINVAL ? "contains ':', which Basic auth cannot carry"
+						       : "and secret are too long");
+			goto fail;
+		}
+	}
+	hc.tls = s->tls;
+	hc.timeout_ms = s->cfg.call_timeout_ms;
+	s->http = http_client_new(s->loop, &hc);
+	rc = -ENOMEM;
+	if (!s->http)
+		goto fail;
+	if (s->masters.is_zk) {
+		char uri[4096];
+		/* zk_session wants the URI text; rebuild it with the credentials. */
+		snprintf(uri, sizeof uri, "zk://%s%s%s%s", s->masters.zk.credentials ?
+			 s->masters.zk.credentials : "", s->masters.zk.credentials ? "@" : "",
+			 s->masters.zk.hosts, s->masters.zk.chroot);
+		rc = zk_session_new(s->loop, uri, s->cfg.zk_session_timeout_ms, &s->zk,
+				    err, errlen);
+		explicit_bzero(uri, sizeof uri);
+		if (rc < 0)
+			goto fail;
+		if ((rc = master_detect_new(s->zk, "/", on_leader, s, &s->detect)) < 0)
+			goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	if (rc == -ENOMEM && err && errlen && !err[0])
+		snprintf(err, errlen, "out of memory");
+	final_free(NULL, s);
+	return rc;
+}
+
+int sched_session_start(struct sched_session *s)
+{
+	if (s->state != ST_STOPPED)
+		return 0;
+	s->state = ST_WAIT;
+	s->have_target = false;
+	s->redirects = 0;
+	backoff_reset(&s->backoff);
+	connect_now(s);
+	return 0;
+}
+
+void sched_session_stop(struct sched_session *s)
+{
+	if (s)
+		stop_session(s);
+}
+
+int sched_session_set_framework_id(struct sched_session *s, const char *id)
+{
+	char *c = NULL;
+
+	if (id && id[0] && !(c = strdup(id)))
+		return -ENOMEM;
+	free(s->framework_id);
+	s->framework_id = c;
+	return 0;
+}
+
+const char *sched_session_framework_id(const struct sched_session *s)
+{
+	return s->framework_id;
+}
+
+const char *sched_session_stream_id(const struct sched_session *s)
+{
+	return s->stream_id[0] ? s->stream_id : NULL;
+}
+
+bool sched_session_subscribed(const struct sched_session *s)
+{
+	return ready(s);
+}
+
+const char *sched_session_master(const struct sched_session *s)
+{
+	return s->state == ST_SUBSCRIBED || s->state == ST_STREAM ? s->stream_text : NULL;
+}
+
+void sched_session_get_stats(const struct sched_session *s, struct sched_session_stats *st)
+{
+	*st = s->stats;
+}
+
+static void teardown_io(struct sched_session *s)
+{
+	stop_session(s);
+	while (s->calls.next != &s->calls) {
+		struct pending *p = s->calls.next;
+		http_call_cancel(p->call);
+		p->prev->next = p->next;
+		p->next->prev = p->prev;
+		free(p);
+	}
+	master_detect_free(s->detect);
+	s->detect = NULL;
+}
+
+static void final_free(struct ev_loop *loop, void *arg)
+{
+	struct sched_session *s = arg;
+	size_t i;
+
+	(void)loop;
+	teardown_io(s);
+	http_client_free(s->http);
+	zk_session_free(s->zk);
+	tls_config_free(s->tls);
+	master_list_finish(&s->masters);
+	buf_finish(&s->err_body);
+	explicit_bzero(s->auth, sizeof s->auth);
+	for (i = 0; i < s->n_owned; i++) {
+		if (s->owned[i] == s->cfg.secret)
+			explicit_bzero(s->owned[i], strlen(s->owned[i]));
+		free(s->owned[i]);
+	}
+	free(s->owned);
+	free(s->roles);
+	free(s->caps);
+	free(s->framework_id);
+	free(s);
+}
+
+void sched_session_free(struct sched_session *s)
+{
+	if (!s || s->freed)
+		return;
+	if (s->depth > 0) {
+		s->freed = true;
+		teardown_io(s);
+		if (ev_defer(s->loop, final_free, s) == 0)
+			return;
+		/* Cannot defer (ENOMEM): leak rather than free under the caller. */
+		return;
+	}
+	final_free(NULL, s);
+}
