@@ -24,6 +24,10 @@ test_expect_success 'create (with parents), get, set with CAS (ZBADVERSION), chi
 	"$PROBE" crud "$URI"
 '
 
+test_expect_success 'a server list with a dead entry still connects and works' '
+	"$PROBE" crud "zk://127.0.0.1:1,$ZK,127.0.0.2:1/em-test2"
+'
+
 test_expect_success 'data, child and exists watches fire once; unset ones never' '
 	"$PROBE" watch "$URI"
 '
