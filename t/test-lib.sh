@@ -643,7 +643,7 @@ heal_traffic() {
 _em_exit() {
 	local rc=$?
 	trap - EXIT DEBUG
-	trap '' INT TERM
+	trap '' INT TERM HUP PIPE
 	if (( BASHPID != _em_mainpid )); then exit "$rc"; fi
 	exec 1>&"$_em_tap_fd" 2>&"$_em_err_fd"
 	if (( ! _em_done )); then
@@ -672,3 +672,5 @@ _em_exit() {
 trap _em_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
