@@ -431,37 +431,43 @@ static int parse_answer(struct etcd_call *call, const char *body, size_t len,
 	return -EINVAL;
 }
 
-/* Decides after an etcd error answer: true = try the next endpoint. Sets
- * outcome_unknown for an unsafe call whose proposal may still commit. */
-static bool etcd_error_moves_on(struct etcd_call *call, int status)
+/* Decides after an error answer: true = try the next endpoint. Sets
+ * outcome_unknown for an unsafe call that etcd may still apply. */
+static bool error_moves_on(struct etcd_call *call, int status)
 {
-	bool unsafe = ops[call->op].unsafe;
 	const struct etcd_error *e = &call->res.etcd;
 
-	if (e->code < 0) {
-		/* Not etcd's JSON: a proxy, a gateway hiccup. */
-		if (status < 500)
-			return false;
-		if (unsafe) {
-			call->res.outcome_unknown = true;
+	if (!ops[call->op].unsafe) {
+		if (e->code < 0)                /* not etcd's JSON: a proxy, a hiccup */
+			return status >= 500;
+		switch (e->kind) {
+		case ETCD_ERR_LEARNER_RPC: case ETCD_ERR_NO_LEADER:
+		case ETCD_ERR_LEADER_CHANGED: case ETCD_ERR_TIMEOUT:
+			return true;
+		default:
 			return false;
 		}
-		return true;
 	}
 	switch (e->kind) {
 	case ETCD_ERR_LEARNER_RPC:
-	case ETCD_ERR_NO_LEADER:
-		return true;               /* refused before anything was proposed */
-	case ETCD_ERR_LEADER_CHANGED:
-	case ETCD_ERR_TIMEOUT:
-		if (unsafe) {
-			call->res.outcome_unknown = true;
-			return false;
-		}
-		return true;
+		return true;                    /* the interceptor refused it first */
+	case ETCD_ERR_MEMBER_NOT_FOUND: case ETCD_ERR_LEARNER_NOT_READY:
+	case ETCD_ERR_NOT_LEARNER: case ETCD_ERR_TOO_MANY_LEARNERS:
+	case ETCD_ERR_NOT_ENOUGH_STARTED: case ETCD_ERR_UNHEALTHY_CLUSTER:
+	case ETCD_ERR_NO_SPACE: case ETCD_ERR_BAD_REQUEST: case ETCD_ERR_PEER_URL_EXISTS:
+		return false;                   /* refused by a check before proposing */
 	default:
-		return false;
+		break;
 	}
+	/* Timeouts, leader changes, "no leader" (a follower forwarding a
+	 * promote may say so after the leader applied it), cancellations and
+	 * any 5xx we cannot place: etcd may still apply the change. */
+	if (status >= 500 || e->kind != ETCD_ERR_OTHER || e->code < 0 ||
+	    e->code == ETCD_GRPC_CANCELED || e->code == ETCD_GRPC_DEADLINE_EXCEEDED ||
+	    e->code == ETCD_GRPC_UNKNOWN || e->code == ETCD_GRPC_INTERNAL ||
+	    e->code == ETCD_GRPC_UNAVAILABLE)
+		call->res.outcome_unknown = true;
+	return false;
 }
 
 static void on_http_done(struct http_call *hc, const struct http_reply *r, void *arg)
@@ -512,7 +518,7 @@ static void on_http_done(struct http_call *hc, const struct http_reply *r, void 
 			   etcd_grpc_code_name(call->res.etcd.code), r->status);
 	else
 		set_errmsg(call, "HTTP %d: %s", r->status, call->res.etcd.message);
-	if (!etcd_error_moves_on(call, r->status)) {
+	if (!error_moves_on(call, r->status)) {
 		if (!call->pinned && !call->res.outcome_unknown)
 			call->c->preferred = call->cur;
 		goto done;

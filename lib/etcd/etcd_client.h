@@ -22,13 +22,19 @@
  * ...) ends the call.
  *
  * Unsafe calls (member add, remove, promote, update; kv put) are never
- * sent twice (SAFETY.md §1): once a request may have reached etcd — the
- * connection was made, or etcd says "request timed out" / "leader changed"
- * (the proposal may still commit) — a failure ends the call with
- * outcome_unknown set. The caller then re-lists the members and matches by
- * peer URL (etcd_members_find_peer_url) before deciding anything. Only
- * failures known to happen before etcd acted (connection refused,
- * "rpc not supported for learner", "no leader") move an unsafe call on.
+ * sent twice (SAFETY.md §1). Only two failures move them on: no
+ * connection (refused, unreachable: nothing was sent) and "rpc not
+ * supported for learner" (refused before anything was proposed). A
+ * refusal by one of etcd's checks before proposing ("unhealthy cluster",
+ * "too many learner members", "member not found", "not in sync", "not
+ * enough started members", "Peer URLs already exists", NOSPACE, a bad
+ * request) ends the call with outcome known. Anything else once the
+ * request may have reached etcd — a timeout, a reset, "request timed
+ * out", "leader changed", "no leader" (a follower forwarding a promote
+ * can say so after the leader applied it), a cancellation, a 5xx we
+ * cannot place — ends the call with outcome_unknown set: the caller
+ * re-lists the members and matches by peer URL
+ * (etcd_members_find_peer_url) before deciding anything.
  *
  * Deadlines. Every call has one (opts->timeout_ms, else the client's
  * timeout_ms, default 5000). Each attempt gets at most attempt_timeout_ms
