@@ -304,6 +304,18 @@ test_expect_success 'agent restart: a checkpointing executor re-subscribes (503 
 	cmd kill F2 r1 && wait_until 5 "has \"task=r1 state=TASK_KILLED source=SOURCE_EXECUTOR\""
 '
 
+test_expect_success 're-SUBSCRIBE: unacknowledged updates are stored and ACKNOWLEDGED; a STAGING task not listed is TASK_LOST' '
+	run_exec F2 u1 U1 -resubscribe -no-post &&
+	run_exec F2 u2 U2 -resubscribe -updates= -forget-tasks &&
+	run_exec F2 u3 U3 -resubscribe -updates= &&
+	wait_until 10 "exec_has F2 U1 \"^HELD UPDATE\" && exec_has F2 U2 \"^EVENT LAUNCH u2\" && exec_has F2 U3 \"^EVENT LAUNCH u3\"" &&
+	! has "task=u1 " && cmd agent-restart &&
+	wait_until 10 "has \"task=u1 state=TASK_RUNNING source=SOURCE_EXECUTOR\"" &&
+	wait_until 5 "exec_has F2 U1 \"^EVENT ACKNOWLEDGED u1\"" &&
+	wait_until 5 "has \"task=u2 state=TASK_LOST source=SOURCE_AGENT reason=REASON_AGENT_RESTARTED\"" &&
+	sleep 2.5 && ! has "task=u3 " && ! has "FAILURE exec=U[123]"
+'
+
 test_expect_success 'agent restart: a checkpointing executor that does not come back is destroyed after the reregistration timeout' '
 	run_exec F2 r3 R3 &&
 	wait_until 10 "has \"task=r3 state=TASK_RUNNING\"" &&

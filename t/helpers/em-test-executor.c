@@ -14,6 +14,8 @@
  *       -resubscribe          on stream loss, re-subscribe every 100 ms
  *                             with the unacknowledged updates and tasks
  *       -dup                  send every update twice (same uuid)
+ *       -no-post              keep updates unsent (only re-subscribe carries them)
+ *       -forget-tasks         list no unacknowledged_tasks when re-subscribing
  *   em-test-executor call URL FW EXEC KIND [TASK] [-ct=TYPE] [-accept=TYPE]
  *       one POST; prints "<status> <body>" on stdout. KIND: subscribe,
  *       update, update-nouuid, update-baduuid, update-source,
@@ -41,7 +43,7 @@ static const char *fw_id, *exec_id;
 static struct recordio_decoder dec;
 static int exit_after_ack = -1;
 static const char *spawn_cmd;
-static bool opt_echo, opt_resub, opt_ignore_shutdown, opt_dup;
+static bool opt_echo, opt_resub, opt_ignore_shutdown, opt_dup, opt_no_post, opt_forget;
 static char *updates_spec = "TASK_RUNNING";
 static struct ev_timer resub_timer;
 
@@ -129,6 +131,10 @@ static void send_update(const char *task_id, Mesos__V1__TaskState st)
 		protobuf_c_message_pack(&up.base, b);
 		unacked[n_unacked++] = (Mesos__V1__Executor__Call__Update *)protobuf_c_message_unpack(&mesos__v1__executor__call__update__descriptor, NULL, len, b);
 		free(b);
+	}
+	if (opt_no_post) {          /* as if the POST was lost: kept for re-subscribe */
+		say("HELD UPDATE");
+		return;
 	}
 	post(&c, "UPDATE");
 	if (opt_dup)
@@ -269,7 +275,7 @@ static void subscribe(void)
 	Mesos__V1__Executor__Call__Subscribe s = MESOS__V1__EXECUTOR__CALL__SUBSCRIBE__INIT;
 	Mesos__V1__TaskInfo *ut[MAXU];
 	size_t nut = 0;
-	for (size_t i = 0; i < n_tasks; i++)
+	for (size_t i = 0; i < n_tasks && !opt_forget; i++)
 		if (!task_acked[i])
 			ut[nut++] = tasks[i];
 	s.n_unacknowledged_updates = n_unacked;
@@ -465,6 +471,10 @@ int main(int argc, char **argv)
 			opt_ignore_shutdown = true;
 		else if (strcmp(a, "-dup") == 0)
 			opt_dup = true;
+		else if (strcmp(a, "-no-post") == 0)
+			opt_no_post = true;
+		else if (strcmp(a, "-forget-tasks") == 0)
+			opt_forget = true;
 	}
 	const char *ep = getenv("MESOS_AGENT_ENDPOINT");
 	const char *pid = getenv("MESOS_SLAVE_PID");
