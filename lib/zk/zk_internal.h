@@ -57,6 +57,10 @@ struct zk_session {
 	struct zk_req *reqs;     /* calls in flight (zk_ops.c) */
 };
 
+/* Takes the client's socket off the loop before a library call that may
+ * close it, so a callback that opens an fd (and gets the same number)
+ * can register it; zk_refresh puts the socket back. */
+void zk_session_release_fd(struct zk_session *s);
 /* Asks for zookeeper_interest() to be re-read after this iteration. */
 void zk_session_kick(struct zk_session *s);
 /* "chroot + path" in a new string; NULL when path is malformed or on

@@ -60,6 +60,14 @@ struct zk_multi {
 	const struct zk_session *s;
 };
 
+/* The handle, for a call that may close its socket on a send error: the
+ * fd leaves the loop first (zk_session_kick registers it again). */
+static zhandle_t *zk_handle(struct zk_session *s)
+{
+	zk_session_release_fd(s);
+	return s->zh;
+}
+
 static struct zk_req *zk_req_new(struct zk_session *s, void *arg)
 {
 	struct zk_req *r = calloc(1, sizeof(*r));
@@ -125,10 +133,9 @@ static bool zk_usable(const struct zk_session *s)
 /* After a zoo_a* call: success arms the refresh; failure undoes. */
 static int zk_submitted(struct zk_req *r, int zrc)
 {
-	if (zrc == ZOK) {
-		zk_session_kick(r->s);
+	zk_session_kick(r->s);  /* the socket went off the loop for the call */
+	if (zrc == ZOK)
 		return 0;
-	}
 	if (r->watch)
 		zk_watch_drop(r->watch);
 	zk_req_free(r);
@@ -206,7 +213,7 @@ int zk_create(struct zk_session *s, const char *path, const void *data, size_t l
 	}
 	r->cb.path = done;
 	r->full = full;
-	rc = zoo_acreate(s->zh, full, data, data ? (int)len : -1, &s->acl, mode,
+	rc = zoo_acreate(zk_handle(s), full, data, data ? (int)len : -1, &s->acl, mode,
 			 zk_tr_path, r);
 	return zk_submitted(r, rc);
 }
@@ -251,11 +258,11 @@ static void zk_parents_step(struct zk_req *r)
 	int zrc;
 
 	if (!slash) {
-		zrc = zoo_acreate(s->zh, r->full, r->data, r->len, &s->acl, r->mode,
+		zrc = zoo_acreate(zk_handle(s), r->full, r->data, r->len, &s->acl, r->mode,
 				  zk_parents_node_done, r);
 	} else {
 		*slash = 0;
-		zrc = zoo_acreate(s->zh, r->full, NULL, -1, &s->acl, ZOO_PERSISTENT,
+		zrc = zoo_acreate(zk_handle(s), r->full, NULL, -1, &s->acl, ZOO_PERSISTENT,
 				  zk_parents_anc_done, r);
 		*slash = '/';
 		r->step = (size_t)(slash - r->full) + 1;
@@ -298,7 +305,7 @@ int zk_create_parents(struct zk_session *s, const char *path, const void *data,
 		}
 		memcpy(r->data, data, len);
 	}
-	rc = zoo_acreate(s->zh, full, r->data, r->len, &s->acl, mode,
+	rc = zoo_acreate(zk_handle(s), full, r->data, r->len, &s->acl, mode,
 			 zk_parents_node_done, r);
 	return zk_submitted(r, rc);
 }
@@ -339,7 +346,7 @@ static void zk_lowest_got(int rc, const char *value, int len, const struct Stat 
 	int zrc;
 
 	if (rc == ZNONODE && zk_req_live(r) && ++r->tries < ZK_LOWEST_TRIES) {
-		zrc = zoo_aget_children2(r->s->zh, r->full, 0, zk_lowest_listed, r);
+		zrc = zoo_aget_children2(zk_handle(r->s), r->full, 0, zk_lowest_listed, r);
 		if (zrc == ZOK) {
 			zk_session_kick(r->s);
 			return;
@@ -381,7 +388,7 @@ static void zk_lowest_listed(int rc, const struct String_vector *names,
 		return;
 	}
 	snprintf(r->child, n, "%s/%s", r->full, best);
-	zrc = zoo_aget(r->s->zh, r->child, 0, zk_lowest_got, r);
+	zrc = zoo_aget(zk_handle(r->s), r->child, 0, zk_lowest_got, r);
 	if (zrc != ZOK) {
 		zk_lowest_finish(r, zrc, NULL, -1);
 		return;
@@ -430,9 +437,9 @@ int zk_get(struct zk_session *s, const char *path, zk_watch_fn watch, void *watc
 		return rc;
 	r->cb.data = done;
 	if (watch)
-		rc = zoo_awget(s->zh, r->full, zk_watch_fire, r->watch, zk_tr_data, r);
+		rc = zoo_awget(zk_handle(s), r->full, zk_watch_fire, r->watch, zk_tr_data, r);
 	else
-		rc = zoo_aget(s->zh, r->full, 0, zk_tr_data, r);
+		rc = zoo_aget(zk_handle(s), r->full, 0, zk_tr_data, r);
 	return zk_submitted(r, rc);
 }
 
@@ -447,10 +454,10 @@ int zk_children(struct zk_session *s, const char *path, zk_watch_fn watch,
 		return rc;
 	r->cb.children = done;
 	if (watch)
-		rc = zoo_awget_children2(s->zh, r->full, zk_watch_fire, r->watch,
+		rc = zoo_awget_children2(zk_handle(s), r->full, zk_watch_fire, r->watch,
 					 zk_tr_children, r);
 	else
-		rc = zoo_aget_children2(s->zh, r->full, 0, zk_tr_children, r);
+		rc = zoo_aget_children2(zk_handle(s), r->full, 0, zk_tr_children, r);
 	return zk_submitted(r, rc);
 }
 
@@ -466,9 +473,9 @@ int zk_exists(struct zk_session *s, const char *path, zk_watch_fn watch,
 	r->cb.stat = done;
 	r->exists_watch = true;
 	if (watch)
-		rc = zoo_awexists(s->zh, r->full, zk_watch_fire, r->watch, zk_tr_stat, r);
+		rc = zoo_awexists(zk_handle(s), r->full, zk_watch_fire, r->watch, zk_tr_stat, r);
 	else
-		rc = zoo_aexists(s->zh, r->full, 0, zk_tr_stat, r);
+		rc = zoo_aexists(zk_handle(s), r->full, 0, zk_tr_stat, r);
 	return zk_submitted(r, rc);
 }
 
@@ -481,7 +488,7 @@ int zk_get_lowest(struct zk_session *s, const char *dir, zk_lowest_fn done, void
 	if (!r)
 		return rc;
 	r->cb.lowest = done;
-	rc = zoo_aget_children2(s->zh, r->full, 0, zk_lowest_listed, r);
+	rc = zoo_aget_children2(zk_handle(s), r->full, 0, zk_lowest_listed, r);
 	return zk_submitted(r, rc);
 }
 
@@ -495,7 +502,7 @@ int zk_set(struct zk_session *s, const char *path, const void *data, size_t len,
 	if (!r)
 		return rc;
 	r->cb.stat = done;
-	rc = zoo_aset(s->zh, r->full, data, data ? (int)len : -1, version, zk_tr_stat, r);
+	rc = zoo_aset(zk_handle(s), r->full, data, data ? (int)len : -1, version, zk_tr_stat, r);
 	return zk_submitted(r, rc);
 }
 
@@ -509,7 +516,7 @@ int zk_delete(struct zk_session *s, const char *path, int version,
 	if (!r)
 		return rc;
 	r->cb.done = done;
-	rc = zoo_adelete(s->zh, r->full, version, zk_tr_void, r);
+	rc = zoo_adelete(zk_handle(s), r->full, version, zk_tr_void, r);
 	return zk_submitted(r, rc);
 }
 
@@ -680,11 +687,10 @@ int zk_multi_commit(struct zk_session *s, struct zk_multi *m, zk_multi_fn done, 
 		goto fail;
 	r->cb.multi = done;
 	r->multi = m;
-	rc = zoo_amulti(s->zh, (int)m->n, m->zops, m->res, zk_tr_multi, r);
-	if (rc == ZOK) {
-		zk_session_kick(s);
+	rc = zoo_amulti(zk_handle(s), (int)m->n, m->zops, m->res, zk_tr_multi, r);
+	zk_session_kick(s);
+	if (rc == ZOK)
 		return 0;
-	}
 	rc = zk_sync_errno(rc);
 fail:
 	zk_req_free(r);

@@ -256,8 +256,16 @@ static void zk_teardown(struct ev_loop *loop, void *arg);
 static void zk_global_watcher(zhandle_t *zh, int type, int state, const char *path,
 			      void *ctx);
 
+void zk_session_release_fd(struct zk_session *s)
+{
+	if (s->fd >= 0)
+		ev_io_del(s->loop, s->fd);
+	s->fd = -1;
+}
+
 static void zk_process(struct zk_session *s, int events)
 {
+	zk_session_release_fd(s);
 	s->depth++;
 	zookeeper_process(s->zh, events);
 	s->depth--;
@@ -274,6 +282,7 @@ static void zk_refresh(struct zk_session *s)
 
 	if (s->freeing)
 		return;
+	zk_session_release_fd(s);
 	s->depth++;
 	rc = zookeeper_interest(s->zh, &fd, &interest, &tv);
 	s->depth--;
@@ -293,9 +302,7 @@ static void zk_refresh(struct zk_session *s)
 		if (s->freeing)
 			return;
 	}
-	if (s->fd >= 0)
-		ev_io_del(s->loop, s->fd);
-	s->fd = -1;
+	zk_session_release_fd(s);
 	if (rc == ZINVALIDSTATE || s->auth_failed) {
 		ev_timer_stop(s->loop, &s->timer);  /* dead handle: nothing to drive */
 		return;
