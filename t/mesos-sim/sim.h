@@ -226,9 +226,11 @@ struct sim_agent {
 
 /* ---- frameworks ---- */
 
-struct sim_filter {                   /* a DECLINE/ACCEPT refusal */
+struct sim_filter {                   /* a DECLINE/ACCEPT refusal [master] */
 	struct sim_link link;
 	struct sim_agent *agent;
+	char role[SIM_MAX_ID];
+	struct sim_resv refused;      /* filtered while available fits in it */
 	uint64_t until_ms;
 };
 

@@ -1,0 +1,837 @@
+/* sched.c — the sim master's /api/v1/scheduler endpoint: header rules,
+ * parsing, validation, SUBSCRIBE, event streams, heartbeats, failover,
+ * disconnection and framework removal (PROTOCOLS.md §A and §L.1/§L.2).
+ * The calls after SUBSCRIBE are in sched_calls.c. */
+#include "master.h"
+
+#include "base/log.h"
+#include "base/strutil.h"
+#include "net/recordio.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CT_PROTOBUF "application/x-protobuf"
+#define CT_JSON "application/json"
+#define TEXT "text/plain; charset=utf-8"
+
+/* One subscription stream. Freed when the stream ends or aborts. */
+struct sched_conn {
+	struct http_req *req;
+	struct sim_framework *fw;     /* NULL for a one-shot ERROR stream */
+	bool gone;
+};
+
+struct fw_priv {
+	struct sched_conn *conn;
+	uint64_t delay_until_ms;
+	struct buf held;              /* events held back while delayed */
+	struct ev_timer delay_timer;
+};
+
+static void delay_done(struct ev_loop *loop, void *arg);
+
+static struct fw_priv *fwp(struct sim_framework *fw)
+{
+	if (!fw->master_priv) {
+		struct fw_priv *p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL;
+		buf_init(&p->held);
+		ev_timer_init(&p->delay_timer, delay_done, fw);
+		fw->master_priv = p;
+	}
+	return fw->master_priv;
+}
+
+void sim_sched_free_priv(struct sim_framework *fw)
+{
+	struct fw_priv *p = fw->master_priv;
+
+	if (!p)
+		return;
+	ev_timer_stop(fw->sim->loop, &p->delay_timer);
+	buf_finish(&p->held);
+	if (p->conn)
+		p->conn->fw = NULL;
+	free(p);
+	fw->master_priv = NULL;
+}
+
+static int respond_text(struct http_req *req, int status, const char *extra, const char *text)
+{
+	return http_respond_h(req, status, text[0] ? TEXT : NULL, extra, text, strlen(text));
+}
+
+/* ---- event streams ---- */
+
+static void stream_write(struct sim_framework *fw, const void *data, size_t len)
+{
+	struct fw_priv *p = fw->master_priv;
+
+	if (!p || !p->conn || p->conn->gone)
+		return;
+	if (p->delay_until_ms > ev_now_ms(fw->sim->loop)) {
+		buf_append(&p->held, data, len);
+		return;
+	}
+	if (http_stream_write(p->conn->req, data, len) != 0)
+		log_warn("framework %s: event stream write failed", fw->id);
+}
+
+static void delay_done(struct ev_loop *loop, void *arg)
+{
+	struct sim_framework *fw = arg;
+	struct fw_priv *p = fw->master_priv;
+	struct buf held = p->held;
+
+	p->delay_until_ms = 0;
+	buf_init(&p->held);
+	if (held.len)
+		stream_write(fw, held.data, held.len);
+	buf_finish(&held);
+}
+
+void sim_fw_delay(struct sim_framework *fw, uint64_t ms)
+{
+	struct fw_priv *p = fwp(fw);
+
+	if (!p)
+		return;
+	if (ms == 0) {
+		ev_timer_stop(fw->sim->loop, &p->delay_timer);
+		delay_done(fw->sim->loop, fw);
+		return;
+	}
+	p->delay_until_ms = ev_now_ms(fw->sim->loop) + ms;
+	ev_timer_start(fw->sim->loop, &p->delay_timer, ms, 0);
+}
+
+static int encode_event(const Mesos__V1__Scheduler__Event *ev, struct buf *out)
+{
+	size_t len = mesos__v1__scheduler__event__get_packed_size(ev);
+	uint8_t *bytes = malloc(len ? len : 1);
+	int rc;
+
+	if (!bytes)
+		return -ENOMEM;
+	mesos__v1__scheduler__event__pack(ev, bytes);
+	rc = recordio_encode(out, bytes, len);
+	free(bytes);
+	return rc;
+}
+
+void sim_fw_send(struct sim_framework *fw, const Mesos__V1__Scheduler__Event *ev)
+{
+	struct buf b = BUF_INIT;
+
+	if (!fw->connected || !fw->master_priv)
+		return;      /* Mesos drops events for a disconnected framework */
+	if (encode_event(ev, &b) == 0)
+		stream_write(fw, b.data, b.len);
+	buf_finish(&b);
+}
+
+void sim_fw_send_error(struct sim_framework *fw, const char *message)
+{
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	Mesos__V1__Scheduler__Event__Error er = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
+
+	ev.has_type = 1;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
+	er.message = (char *)message;
+	ev.error = &er;
+	sim_fw_send(fw, &ev);
+}
+
+void sim_fw_send_master_update(struct sim_framework *fw, const char *task_id,
+			       const char *agent_id, const char *exec_id,
+			       Mesos__V1__TaskState state,
+			       Mesos__V1__TaskStatus__Reason reason, const char *message,
+			       double unreachable_time)
+{
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	Mesos__V1__Scheduler__Event__Update up = MESOS__V1__SCHEDULER__EVENT__UPDATE__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__TimeInfo ut = MESOS__V1__TIME_INFO__INIT;
+
+	tid.value = (char *)task_id;
+	st.task_id = &tid;
+	st.state = state;
+	st.has_source = 1;
+	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_MASTER;
+	st.has_reason = 1;
+	st.reason = reason;
+	st.message = (char *)message;
+	if (agent_id) {
+		aid.value = (char *)agent_id;
+		st.agent_id = &aid;
+	}
+	if (exec_id) {
+		eid.value = (char *)exec_id;
+		st.executor_id = &eid;
+	}
+	st.has_timestamp = 1;
+	st.timestamp = sim_wall_time();
+	if (unreachable_time > 0) {
+		ut.nanoseconds = (int64_t)(unreachable_time * 1e9);
+		st.unreachable_time = &ut;
+	}
+	up.status = &st;
+	ev.has_type = 1;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE;
+	ev.update = &up;
+	sim_fw_send(fw, &ev);
+}
+
+static void send_heartbeat(struct ev_loop *loop, void *arg)
+{
+	struct sim_framework *fw = arg;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+
+	ev.has_type = 1;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT;
+	sim_fw_send(fw, &ev);
+}
+
+static void end_conn(struct sched_conn *c)
+{
+	if (!c->gone)
+		http_stream_end(c->req);
+	free(c);
+}
+
+static void failover_expired(struct ev_loop *loop, void *arg)
+{
+	struct sim_framework *fw = arg;
+
+	log_info("framework %s: failover timeout passed; removing it", fw->id);
+	sim_fw_remove(fw);
+}
+
+void sim_fw_disconnect(struct sim_framework *fw, bool end_stream)
+{
+	struct fw_priv *p = fw->master_priv;
+	double ft = fw->info->has_failover_timeout ? fw->info->failover_timeout : 0;
+
+	if (p && p->conn) {
+		struct sched_conn *c = p->conn;
+		p->conn = NULL;
+		c->fw = NULL;
+		if (end_stream)
+			end_conn(c);
+		else if (c->gone)
+			free(c);
+		/* otherwise the abort callback frees it */
+	}
+	if (p) {
+		ev_timer_stop(fw->sim->loop, &p->delay_timer);
+		p->delay_until_ms = 0;
+		buf_reset(&p->held);
+	}
+	fw->stream = NULL;
+	fw->stream_id[0] = '\0';
+	if (!fw->connected)
+		return;
+	fw->connected = false;
+	ev_timer_stop(fw->sim->loop, &fw->heartbeat);
+	sim_fw_drop_offers(fw, false);
+	ev_timer_init(&fw->failover, failover_expired, fw);
+	ev_timer_start(fw->sim->loop, &fw->failover, (uint64_t)llround(ft * 1000), 0);
+	log_info("framework %s disconnected; failover timeout %.3f s", fw->id, ft);
+}
+
+void sim_fw_remove(struct sim_framework *fw)
+{
+	struct sim *sim = fw->sim;
+
+	if (fw->removed)
+		return;
+	log_info("removing framework %s", fw->id);
+	if (fw->connected) {
+		sim_fw_disconnect(fw, true);
+		ev_timer_stop(sim->loop, &fw->failover);
+	}
+	sim_fw_drop_offers(fw, false);
+	for (int i = 0; i < sim->n_agents; i++)
+		sim_agent_remove_framework(sim->agents[i], fw);
+	sim_list_each(it, nx, &fw->tasks)
+		sim_task_free(sim_container_of(it, struct sim_task, fw_link));
+	sim_list_each(it, nx, &fw->executors)
+		sim_executor_free(sim_container_of(it, struct sim_executor, fw_link));
+	sim_filters_clear(fw, NULL);
+	ev_timer_stop(sim->loop, &fw->failover);
+	ev_timer_stop(sim->loop, &fw->heartbeat);
+	fw->removed = true;
+	fw->unregistered_ms = ev_now_ms(sim->loop);
+	sim_list_del(&fw->link);
+	sim_list_add_tail(&sim->removed, &fw->link);
+}
+
+static void conn_aborted(struct http_req *req, void *arg)
+{
+	struct sched_conn *c = arg;
+	struct sim_framework *fw = c->fw;
+
+	c->gone = true;
+	if (!fw) {
+		free(c);
+		return;
+	}
+	log_info("framework %s: subscription connection closed", fw->id);
+	sim_fw_disconnect(fw, false);
+}
+
+/* ---- request checks ---- */
+
+static bool header_is(const struct http_req *req, const char *name, const char *want)
+{
+	size_t len;
+	const char *v = http_req_header(req, name, &len);
+
+	return v && len == strlen(want) && memcmp(v, want, len) == 0;
+}
+
+/* Whether an Accept header allows media type `type` ("application/x-protobuf"). */
+static bool accepts(const char *accept, size_t len, const char *type)
+{
+	const char *p = accept, *end = accept + len;
+	const char *slash = strchr(type, '/');
+	size_t major = (size_t)(slash - type);
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *item_end = comma ? comma : end;
+		const char *semi = memchr(p, ';', (size_t)(item_end - p));
+		const char *mt_end = semi ? semi : item_end;
+		double q = 1;
+		size_t n;
+
+		while (p < mt_end && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(mt_end - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		for (const char *s = semi; s && s < item_end;) {
+			const char *nx = memchr(s + 1, ';', (size_t)(item_end - s - 1));
+			const char *t = s + 1;
+			while (t < item_end && *t == ' ')
+				t++;
+			if (item_end - t > 2 && (t[0] == 'q' || t[0] == 'Q') && t[1] == '=')
+				q = strtod(t + 2, NULL);
+			s = nx;
+		}
+		if (q > 0 && ((n == strlen(type) && strncasecmp(p, type, n) == 0) ||
+			      (n == major + 2 && strncasecmp(p, type, major + 1) == 0 &&
+			       p[major + 1] == '*') ||
+			      (n == 3 && memcmp(p, "*/*", 3) == 0)))
+			return true;
+		p = comma ? comma + 1 : end;
+	}
+	return false;
+}
+
+/* Basic auth against --credentials. 0 ok (principal filled), -EACCES. */
+static int authenticate(struct sim *sim, struct http_req *req, char *principal, size_t plen)
+{
+	struct sim_master_state *ms = sim_ms(sim);
+	size_t len;
+	const char *h = http_req_header(req, "Authorization", &len);
+	char dec[512], *colon;
+	long n;
+
+	principal[0] = '\0';
+	if (!ms->cred_principal)
+		return 0;
+	if (!h || len < 7 || memcmp(h, "Basic ", 6) != 0)
+		return -EACCES;
+	n = base64_decode(h + 6, len - 6, dec, sizeof(dec) - 1);
+	if (n < 0)
+		return -EACCES;
+	dec[n] = '\0';
+	colon = strchr(dec, ':');
+	if (!colon || strchr(colon + 1, ':'))
+		return -EACCES;        /* Mesos needs exactly two parts */
+	*colon = '\0';
+	for (size_t i = 0; i < ms->n_creds; i++) {
+		if (strcmp(ms->cred_principal[i], dec) == 0 &&
+		    ct_streq(ms->cred_secret[i], colon + 1)) {
+			snprintf(principal, plen, "%s", dec);
+			return 0;
+		}
+	}
+	return -EACCES;
+}
+
+static bool type_known(const Mesos__V1__Scheduler__Call *c)
+{
+	return c->has_type &&
+	       protobuf_c_enum_descriptor_get_value(&mesos__v1__scheduler__call__type__descriptor,
+						    (int)c->type) != NULL;
+}
+
+static bool same_fwid(const Mesos__V1__FrameworkID *a, const Mesos__V1__FrameworkID *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a->value, b->value) == 0;
+}
+
+/* validation::scheduler::call::validate. NULL if fine. */
+static const char *validate_call(const Mesos__V1__Scheduler__Call *c, const char *principal,
+				 char *buf, size_t buflen)
+{
+	if (!type_known(c))
+		return "Expecting 'type' to be present";
+	if (c->type == MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE) {
+		const Mesos__V1__FrameworkInfo *fi;
+		if (!c->subscribe)
+			return "Expecting 'subscribe' to be present";
+		fi = c->subscribe->framework_info;
+		if (!same_fwid(fi->id, c->framework_id))
+			return "'framework_id' differs from 'subscribe.framework_info.id'";
+		if (principal[0] && fi->principal && strcmp(fi->principal, principal) != 0) {
+			snprintf(buf, buflen, "Authenticated principal '%s' does not match principal '%s' set in `FrameworkInfo`",
+				 principal, fi->principal);
+			return buf;
+		}
+		return NULL;
+	}
+	if (!c->framework_id)
+		return "Expecting 'framework_id' to be present";
+	switch (c->type) {
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT:
+		return c->accept ? NULL : "Expecting 'accept' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE:
+		return c->decline ? NULL : "Expecting 'decline' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT_INVERSE_OFFERS:
+		return c->accept_inverse_offers ? NULL : "Expecting 'accept_inverse_offers' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE_INVERSE_OFFERS:
+		return c->decline_inverse_offers ? NULL : "Expecting 'decline_inverse_offers' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__KILL:
+		return c->kill ? NULL : "Expecting 'kill' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN:
+		return c->shutdown ? NULL : "Expecting 'shutdown' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE:
+		if (!c->acknowledge)
+			return "Expecting 'acknowledge' to be present";
+		return c->acknowledge->uuid.len == 16 ? NULL : "Not a valid UUID";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE_OPERATION_STATUS:
+		if (!c->acknowledge_operation_status)
+			return "Expecting 'acknowledge_operation_status' to be present";
+		if (c->acknowledge_operation_status->uuid.len != 16)
+			return "Not a valid UUID";
+		return c->acknowledge_operation_status->agent_id ? NULL
+			: "Expecting 'agent_id' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
+		return c->reconcile ? NULL : "Expecting 'reconcile' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE_OPERATIONS:
+		return c->reconcile_operations ? NULL : "Expecting 'reconcile_operations' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
+		return c->message ? NULL : "Expecting 'message' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
+		/* Call.request (field 11) is not in our .proto: look for it among
+		 * the unknown fields */
+		for (size_t i = 0; i < c->base.n_unknown_fields; i++)
+			if (c->base.unknown_fields[i].tag == 11)
+				return NULL;
+		return "Expecting 'request' to be present";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__UPDATE_FRAMEWORK:
+		return c->update_framework ? NULL : "Expecting 'update_framework' to be present";
+	default:
+		return NULL;
+	}
+}
+
+/* validateFrameworkSubscription, the parts the sim checks. */
+static const char *validate_info(const Mesos__V1__Scheduler__Call__Subscribe *sub,
+				 bool multi_role, char *buf, size_t buflen)
+{
+	const Mesos__V1__FrameworkInfo *fi = sub->framework_info;
+	double ft = fi->has_failover_timeout ? fi->failover_timeout : 0;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	bool has_role = fi->role && fi->role != mesos__v1__framework_info__role__default_value;
+#pragma GCC diagnostic pop
+	if (multi_role && has_role)
+		return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
+	if (!multi_role && fi->n_roles > 0)
+		return "'FrameworkInfo.roles' must be empty when the framework is not MULTI_ROLE capable";
+	for (size_t i = 0; i < fi->n_roles; i++) {
+		const char *r = fi->roles[i];
+		if (!r[0] || strcmp(r, ".") == 0 || strcmp(r, "..") == 0 || r[0] == '-' ||
+		    strpbrk(r, " \t\n/\\")) {
+			snprintf(buf, buflen, "Role '%s' is invalid", r);
+			return buf;
+		}
+	}
+	if (!isfinite(ft) || ft < 0 || ft > 9.2e9) {
+		snprintf(buf, buflen, "Invalid failover_timeout: %g", ft);
+		return buf;
+	}
+	for (size_t i = 0; i < sub->n_suppressed_roles; i++) {
+		bool found = false;
+		for (size_t k = 0; k < fi->n_roles; k++)
+			found |= strcmp(fi->roles[k], sub->suppressed_roles[i]) == 0;
+		if (!multi_role && !found) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+			found = strcmp(fi->role ? fi->role : "*", sub->suppressed_roles[i]) == 0;
+#pragma GCC diagnostic pop
+		}
+		if (!found) {
+			snprintf(buf, buflen, "Suppressed role '%s' is not contained in the list of roles",
+				 sub->suppressed_roles[i]);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static bool info_multi_role(const Mesos__V1__FrameworkInfo *fi)
+{
+	for (size_t i = 0; i < fi->n_capabilities; i++)
+		if (fi->capabilities[i]->has_type && fi->capabilities[i]->type ==
+		    MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE)
+			return true;
+	return false;
+}
+
+/* 200 with a stream that carries one ERROR and ends (Mesos' answer to a
+ * SUBSCRIBE that is rejected after the headers were accepted). */
+static void reject_subscribe(struct http_req *req, const char *message)
+{
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	Mesos__V1__Scheduler__Event__Error er = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
+	struct buf b = BUF_INIT;
+	char extra[128], sid[37];
+	uint8_t u[16];
+
+	sim_uuid(u);
+	sim_uuid_str(u, sid);
+	snprintf(extra, sizeof(extra), "Mesos-Stream-Id: %s\r\n", sid);
+	ev.has_type = 1;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
+	er.message = (char *)message;
+	ev.error = &er;
+	if (http_stream_begin(req, 200, CT_PROTOBUF, extra) != 0)
+		return;
+	if (encode_event(&ev, &b) == 0)
+		http_stream_write(req, b.data, b.len);
+	buf_finish(&b);
+	http_stream_end(req);
+}
+
+static void set_suppressed(struct sim_framework *fw, char **roles, size_t n)
+{
+	for (size_t i = 0; i < fw->n_suppressed; i++)
+		free(fw->suppressed[i]);
+	free(fw->suppressed);
+	fw->suppressed = NULL;
+	fw->n_suppressed = 0;
+	if (n == 0)
+		return;
+	fw->suppressed = calloc(n, sizeof(char *));
+	for (size_t i = 0; fw->suppressed && i < n; i++)
+		if ((fw->suppressed[i] = strdup(roles[i])) != NULL)
+			fw->n_suppressed++;
+}
+
+static void send_subscribed(struct sim_framework *fw)
+{
+	struct sim *sim = fw->sim;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	Mesos__V1__Scheduler__Event__Subscribed sub = MESOS__V1__SCHEDULER__EVENT__SUBSCRIBED__INIT;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__MasterInfo mi;
+	Mesos__V1__Address addr;
+	Mesos__V1__MasterInfo__Capability *caps[3], capv[3];
+	char pid[128];
+
+	sim_master_info_pb(sim, &sim->masters[sim->leader], &mi, &addr, caps, capv, pid,
+			   sizeof(pid));
+	fid.value = fw->id;
+	sub.framework_id = &fid;
+	sub.has_heartbeat_interval_seconds = 1;
+	sub.heartbeat_interval_seconds = sim->cfg.heartbeat_s;
+	sub.master_info = &mi;
+	ev.has_type = 1;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED;
+	ev.subscribed = &sub;
+	sim_fw_send(fw, &ev);
+}
+
+static void subscribe(struct sim *sim, struct http_req *req,
+		      const Mesos__V1__Scheduler__Call *call, const char *principal)
+{
+	const Mesos__V1__Scheduler__Call__Subscribe *s = call->subscribe;
+	Mesos__V1__FrameworkInfo *fi = s->framework_info;
+	struct sim_framework *fw = NULL;
+	struct fw_priv *p;
+	struct sched_conn *c;
+	char ebuf[512], extra[128], id[SIM_MAX_ID];
+	const char *err;
+	uint8_t u[16];
+	bool failover = false;
+
+	err = validate_info(s, info_multi_role(fi), ebuf, sizeof(ebuf));
+	if (err) {
+		reject_subscribe(req, err);
+		return;
+	}
+	if (fi->id) {
+		fw = sim_framework_find_any(sim, fi->id->value);
+		if (fw && fw->removed) {
+			reject_subscribe(req, "Framework has been removed");
+			return;
+		}
+		if (fw && (fw->info->principal ? fw->info->principal : "")[0] &&
+		    strcmp(fw->info->principal, fi->principal ? fi->principal :
+			   (principal[0] ? principal : "")) != 0) {
+			reject_subscribe(req, "Changing framework's principal is not allowed.");
+			return;
+		}
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		respond_text(req, 503, NULL, "Out of memory");
+		return;
+	}
+	if (fw) {
+		/* failover: the old stream gets ERROR and is closed */
+		Mesos__V1__FrameworkInfo *old = fw->info, *nfi = sim_pb_dup(&fi->base);
+		if (!nfi) {
+			free(c);
+			respond_text(req, 503, NULL, "Out of memory");
+			return;
+		}
+		failover = true;
+		if (fw->connected) {
+			sim_fw_send_error(fw, "Framework failed over");
+			sim_fw_disconnect(fw, true);
+		}
+		ev_timer_stop(sim->loop, &fw->failover);
+		sim_fw_drop_offers(fw, false);
+		/* user and checkpoint changes are ignored on re-subscription */
+		free(nfi->user);
+		nfi->user = strdup(old->user);
+		nfi->has_checkpoint = old->has_checkpoint;
+		nfi->checkpoint = old->checkpoint;
+		fw->info = nfi;
+		mesos__v1__framework_info__free_unpacked(old, NULL);
+		fw->partition_aware = fw->multi_role = fw->refinement = false;
+		for (size_t i = 0; i < nfi->n_capabilities; i++) {
+			if (!nfi->capabilities[i]->has_type)
+				continue;
+			switch (nfi->capabilities[i]->type) {
+			case MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE:
+				fw->partition_aware = true; break;
+			case MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE:
+				fw->multi_role = true; break;
+			case MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__RESERVATION_REFINEMENT:
+				fw->refinement = true; break;
+			default: break;
+			}
+		}
+	} else {
+		if (fi->id)
+			snprintf(id, sizeof(id), "%s", fi->id->value);
+		else
+			sim_next_id(sim, "", id, sizeof(id));
+		fw = sim_framework_new(sim, id, fi);
+		if (!fw) {
+			free(c);
+			respond_text(req, 503, NULL, "Out of memory");
+			return;
+		}
+		if (!fw->info->id) {
+			fw->info->id = malloc(sizeof(*fw->info->id));
+			if (fw->info->id) {
+				mesos__v1__framework_id__init(fw->info->id);
+				fw->info->id->value = strdup(id);
+			}
+		}
+	}
+	if (!fw->info->principal && principal[0])
+		fw->info->principal = strdup(principal);   /* Mesos fills it in */
+	snprintf(fw->principal, sizeof(fw->principal), "%s", principal);
+	set_suppressed(fw, s->suppressed_roles, s->n_suppressed_roles);
+	p = fwp(fw);
+	sim_uuid(u);
+	sim_uuid_str(u, fw->stream_id);
+	snprintf(extra, sizeof(extra), "Mesos-Stream-Id: %s\r\n", fw->stream_id);
+	if (!p || http_stream_begin(req, 200, CT_PROTOBUF, extra) != 0) {
+		free(c);
+		fw->stream_id[0] = '\0';
+		if (!p)
+			respond_text(req, 503, NULL, "Out of memory");
+		return;
+	}
+	c->req = req;
+	c->fw = fw;
+	http_req_on_abort(req, conn_aborted, c);
+	p->conn = c;
+	fw->stream = req;
+	fw->connected = true;
+	log_info("framework %s (%s) %s, stream %s", fw->id, fw->info->name,
+		 failover ? "failed over" : "subscribed", fw->stream_id);
+	send_subscribed(fw);
+	send_heartbeat(sim->loop, fw);
+	ev_timer_init(&fw->heartbeat, send_heartbeat, fw);
+	ev_timer_start(sim->loop, &fw->heartbeat, (uint64_t)llround(sim->cfg.heartbeat_s * 1000),
+		       (uint64_t)llround(sim->cfg.heartbeat_s * 1000));
+	sim_alloc_now(sim);
+}
+
+/* ---- the endpoint ---- */
+
+static void redirect(struct sim *sim, struct sim_master *m, struct http_req *req)
+{
+	struct sim_master *l;
+	char extra[512];
+	const char *q = http_req_query(req);
+
+	if (sim->leader < 0) {
+		respond_text(req, 503, NULL, "No leader elected");
+		return;
+	}
+	l = &sim->masters[sim->leader];
+	snprintf(extra, sizeof(extra), "Location: //%s:%u%s%s%s\r\n", sim->cfg.hostname,
+		 (unsigned)l->port, http_req_path(req), q[0] ? "?" : "", q);
+	respond_text(req, 307, extra, "");
+}
+
+static void scheduler_handler(struct http_req *req, void *arg)
+{
+	struct sim_master *m = arg;
+	struct sim *sim = m->sim;
+	Mesos__V1__Scheduler__Call *call = NULL;
+	struct sim_framework *fw;
+	char principal[SIM_MAX_ID], ebuf[768], msg[1024];
+	const char *err, *body_text, *sid;
+	const char *body;
+	size_t len, sid_len;
+	int status;
+
+	if (authenticate(sim, req, principal, sizeof(principal)) != 0) {
+		respond_text(req, 401,
+			     "WWW-Authenticate: Basic realm=\"mesos-master-scheduler\"\r\n", "");
+		return;
+	}
+	if (sim->leader != m->index) {
+		redirect(sim, m, req);
+		return;
+	}
+	if (strcmp(http_req_method(req), "POST") != 0) {
+		snprintf(msg, sizeof(msg),
+			 "405 Method Not Allowed. Expecting one of { 'POST' }, but received '%s'.",
+			 http_req_method(req));
+		respond_text(req, 405, "Allow: POST\r\n", msg);
+		return;
+	}
+	if (!http_req_header(req, "Content-Type", &len)) {
+		respond_text(req, 400, NULL, "Expecting 'Content-Type' to be present");
+		return;
+	}
+	if (header_is(req, "Content-Type", CT_JSON)) {
+		respond_text(req, 415, NULL,
+			     "Expecting 'Content-Type' of application/x-protobuf: this Mesos simulator (t/mesos-sim) speaks protobuf only, not application/json");
+		return;
+	}
+	if (!header_is(req, "Content-Type", CT_PROTOBUF)) {
+		respond_text(req, 415, NULL,
+			     "Expecting 'Content-Type' of application/json or application/x-protobuf");
+		return;
+	}
+	body = http_req_body(req, &len);
+	call = mesos__v1__scheduler__call__unpack(NULL, len, (const uint8_t *)body);
+	if (!call) {
+		respond_text(req, 400, NULL, "Failed to parse body into Call protobuf");
+		return;
+	}
+	err = validate_call(call, principal, ebuf, sizeof(ebuf));
+	if (err) {
+		snprintf(msg, sizeof(msg), "Failed to validate scheduler::Call: %s", err);
+		respond_text(req, 400, NULL, msg);
+		goto out;
+	}
+	if (call->type == MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE) {
+		const char *acc = http_req_header(req, "Accept", &len);
+		if (acc && !accepts(acc, len, CT_PROTOBUF)) {
+			if (accepts(acc, len, CT_JSON))
+				respond_text(req, 406, NULL,
+					     "Expecting 'Accept' to allow 'application/x-protobuf': this Mesos simulator (t/mesos-sim) speaks protobuf only, not application/json");
+			else
+				respond_text(req, 406, NULL,
+					     "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
+			goto out;
+		}
+		if (http_req_header(req, "Mesos-Stream-Id", &len)) {
+			respond_text(req, 400, NULL,
+				     "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+			goto out;
+		}
+		subscribe(sim, req, call, principal);
+		goto out;
+	}
+	fw = sim_framework_find(sim, call->framework_id->value);
+	if (!fw) {
+		respond_text(req, 400, NULL, "Framework cannot be found");
+		goto out;
+	}
+	if (principal[0] && strcmp(principal, fw->info->principal ? fw->info->principal : "")) {
+		snprintf(msg, sizeof(msg),
+			 "Authenticated principal '%s' does not match principal '%s' set in `FrameworkInfo`",
+			 principal, fw->info->principal ? fw->info->principal : "");
+		respond_text(req, 400, NULL, msg);
+		goto out;
+	}
+	if (!fw->connected) {
+		respond_text(req, 403, NULL, "Framework is not subscribed");
+		goto out;
+	}
+	sid = http_req_header(req, "Mesos-Stream-Id", &sid_len);
+	if (!sid) {
+		respond_text(req, 400, NULL,
+			     "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+		goto out;
+	}
+	if (sid_len != strlen(fw->stream_id) || memcmp(sid, fw->stream_id, sid_len) != 0) {
+		snprintf(msg, sizeof(msg),
+			 "The stream ID '%.*s' included in this request didn't match the stream ID currently associated with framework ID %s",
+			 (int)(sid_len > 200 ? 200 : sid_len), sid, fw->id);
+		respond_text(req, 400, NULL, msg);
+		goto out;
+	}
+	status = 202;
+	body_text = "";
+	sim_call_dispatch(fw, call, &status, &body_text);
+	respond_text(req, status, NULL, body_text);
+out:
+	mesos__v1__scheduler__call__free_unpacked(call, NULL);
+}
+
+int sim_sched_routes(struct sim_master *m)
+{
+	static const char *paths[] = {"/api/v1/scheduler", "/master/api/v1/scheduler"};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct http_route r = {
+			.method = NULL, .path = paths[i], .fn = scheduler_handler, .arg = m,
+		};
+		int rc = http_server_add_route(m->http, &r);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
