@@ -43,6 +43,9 @@ test_expect_success 'web server with archives and scripts' '
 	tar -C www/src -czf www/bundle.tar.gz inner &&
 	python3 -c "import zipfile; z=zipfile.ZipFile(\"www/pack.zip\",\"w\"); z.writestr(\"zipped.txt\",\"zip payload\"); z.close()" &&
 	echo plain >www/plain.txt &&
+	tar -C www/src -cjf www/b2.tar.bz2 inner && mkdir -p www/x/inner_xz && echo xz >www/x/inner_xz/x.txt &&
+	tar -C www/x -cJf www/b3.tar.xz inner_xz && echo solo >www/solo.txt && gzip -k www/solo.txt &&
+	mv www/solo.txt www/solo.orig &&
 	printf "#!/bin/sh\n/usr/bin/env >env.out\nexec sleep 100\n" >www/dumpenv.sh &&
 	WEB=$(free_port) &&
 	spawn web python3 -m http.server "$WEB" --bind 127.0.0.1 --directory www &&
@@ -159,6 +162,22 @@ test_expect_success 'fetch: http archive extracted (archive kept), zip, query-st
 	test "$(cat "$S/local.txt")" = local && test "$(cat "$S/bare.txt")" = bare &&
 	test -f "$S/raw.tar.gz" && test "$(stat -c %a "$S/local.txt")" != 755 &&
 	grep -q "Fetching URI .http://127.0.0.1:$WEB/bundle.tar.gz" "$S/stderr"
+'
+
+test_expect_success 'fetch: .tar.bz2, .tar.xz, a bare .gz, and a redirect followed to its 200' '
+	cmd launch F1 f1b - cmd=true "uri=http://127.0.0.1:$WEB/b2.tar.bz2" \
+		"uri=http://127.0.0.1:$WEB/b3.tar.xz" "uri=http://127.0.0.1:$WEB/solo.txt.gz" \
+		"uri=http://127.0.0.1:$WEB/src|out=listing.html" &&
+	wait_until 15 "has \"task=f1b state=TASK_FINISHED\"" && S=$(sbx F1 f1b) &&
+	test "$(cat "$S/inner/data.txt")" = payload && test "$(cat "$S/inner_xz/x.txt")" = xz &&
+	test "$(cat "$S/solo.txt")" = solo && test -f "$S/solo.txt.gz" &&
+	grep -q "inner/" "$S/listing.html"
+'
+
+test_expect_success 'fetch: a URI without a path is malformed' '
+	cmd launch F1 f1c - cmd=true "uri=http://127.0.0.1:$WEB" &&
+	wait_until 10 "has \"task=f1c state=TASK_FAILED\"" &&
+	has "task=f1c state=TASK_FAILED .*REASON_CONTAINER_LAUNCH_FAILED .*Malformed URI \(missing path\): http://127.0.0.1:$WEB$"
 '
 
 test_expect_success 'fetch: an answer other than 200 fails the launch, naming the URI and the code' '

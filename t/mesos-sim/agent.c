@@ -21,9 +21,14 @@
  *    body saying so; a missing Accept gets protobuf (Mesos: JSON).
  *  - No executor authentication (no MESOS_EXECUTOR_AUTHENTICATION_TOKEN),
  *    no domain sockets, no HEARTBEAT events on the executor stream, no
- *    MESOS_NATIVE_*LIBRARY variables, no LIBPROCESS_IP unless the sim's
- *    own environment has it... (it is never copied: the sim runs on
- *    fixed addresses).
+ *    MESOS_NATIVE_*LIBRARY variables, and LIBPROCESS_IP is never copied
+ *    from the sim's own environment (nothing of it reaches an executor).
+ *  - The executor API checks, in this order: method, recovery (503),
+ *    Content-Type, body, validation, Accept, framework, executor, state.
+ *    UNKNOWN call type: 501. A SUBSCRIBE from an executor being shut
+ *    down: 403 "Executor is terminating".
+ *  - Updates for a task the agent does not know are acknowledged to the
+ *    executor and dropped (logged), not forwarded.
  *  - Fetcher: no cache (cache=true fetches anyway), no ftp/hdfs/s3, no
  *    --frameworks_home, no chown to CommandInfo.user (the sim runs every
  *    process as its own user). Redirects are followed (as libcurl does
@@ -52,6 +57,10 @@
  *    TASK_FAILED / REASON_EXECUTOR_TERMINATED like any exit.
  *  - Task processes are found through the executor's session (everything
  *    in it but the executor); Mesos has cgroups for that.
+ *  - Sandboxes are never garbage-collected; every executor run gets a new
+ *    one (runs/latest points at it) as in Mesos.
+ *  - No resource isolation or limits; volumes are symlinks (the POSIX
+ *    filesystem isolator's way), whatever their mode (RO is not enforced).
  */
 #include "agent.h"
 
