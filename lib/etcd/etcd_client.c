@@ -306,7 +306,6 @@ static const char *call_endpoint(const struct etcd_call *call, size_t idx)
 /* Runs the callback once and frees the call. */
 static void call_finish(struct etcd_call *call, struct etcd_answer *ans)
 {
-	struct etcd_client *c = call->c;
 	struct etcd_answer empty;
 
 	if (!ans) {
@@ -314,7 +313,7 @@ static void call_finish(struct etcd_call *call, struct etcd_answer *ans)
 		empty.op = call->op;
 		ans = &empty;
 	}
-	call->res.elapsed_ms = ev_now_ms(c->loop) - call->start_ms;
+	call->res.elapsed_ms = ev_time_ms() - call->start_ms;
 	call->res.endpoint = call->last_ep;
 	if (call->res.err == 0)
 		call->res.errmsg[0] = '\0';
@@ -347,7 +346,7 @@ static int attempt_start(struct etcd_call *call, size_t idx)
 {
 	struct etcd_client *c = call->c;
 	const char *ep = call_endpoint(call, idx);
-	uint64_t now = ev_now_ms(c->loop);
+	uint64_t now = ev_time_ms();
 	uint64_t left = call->deadline_ms > now ? call->deadline_ms - now : 0;
 	uint64_t t = c->attempt_ms < left ? c->attempt_ms : left;
 	char url[512];
@@ -388,7 +387,7 @@ static bool attempt_next(struct etcd_call *call)
 {
 	size_t n = call_n_endpoints(call);
 	while (call->res.attempts < n) {
-		uint64_t now = ev_now_ms(call->c->loop);
+		uint64_t now = ev_time_ms();
 		if (now + MIN_ATTEMPT_MS > call->deadline_ms)
 			return false;
 		size_t idx = (call->first + call->res.attempts) % n;
@@ -527,7 +526,7 @@ next:
 	if (attempt_next(call))
 		return;
 	{
-		uint64_t now = ev_now_ms(call->c->loop);
+		uint64_t now = ev_time_ms();
 		size_t n = call_n_endpoints(call);
 		if (call->res.attempts < n && now + MIN_ATTEMPT_MS > call->deadline_ms) {
 			/* Out of time with endpoints left: say so, keep the cause. */
@@ -575,7 +574,7 @@ static int call_start(struct etcd_client *c, enum etcd_op op, struct buf *b,
 	call->body = *b;
 	buf_init(b);
 	call->res.etcd.code = -1;
-	call->start_ms = ev_now_ms(c->loop);
+	call->start_ms = ev_time_ms();
 	call->deadline_ms = call->start_ms + timeout;
 	if (pin) {
 		call->pinned = endpoint_dup(pin);

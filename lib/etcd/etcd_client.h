@@ -40,7 +40,9 @@
  * timeout_ms, default 5000). Each attempt gets at most attempt_timeout_ms
  * (default 2000) of it, so one stopped member cannot eat the whole
  * deadline of a call that may fail over. The call ends by the deadline,
- * give or take one loop iteration.
+ * give or take one loop iteration. Times come from ev_time_ms() (the
+ * clock, not the loop's cached time), so a call started late in a long
+ * iteration still gets its whole deadline.
  *
  * Completion. A call that starts (returns 0) ends with exactly one call
  * of its etcd_done_fn, unless it is cancelled first (etcd_call_cancel: no
