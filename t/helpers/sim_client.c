@@ -18,6 +18,11 @@
  *     noleader H:P             503 "No leader elected"
  *     auth H:P USER PASS       401 / 400 / 200 with --credentials
  *     rescind H:P              --offer-timeout rescinds offers
+ *     mfailover H:P CONTROL NEWPORT   master failover: stream ends, 403,
+ *                              re-SUBSCRIBE to the new leader
+ *     agentloss H:P CONTROL PA TIMEOUT   a running task's agent is killed:
+ *                              RESCIND, then TASK_LOST/UNREACHABLE and
+ *                              FAILURE after TIMEOUT s; restart
  *
  * Exit 0 when every check passed, 1 otherwise, 2 on usage errors. The
  * client is synchronous (blocking sockets with poll deadlines): it is a
@@ -777,7 +782,8 @@ static int sc_offers(int n_agents)
 			saw_other |= e2->offers->n_offers > 0 && !offer_on(e2, agent0);
 			free_ev(e2);
 		}
-		check(!saw0 && saw_other, "a declined agent is filtered, the others come back",
+		check(!saw0 && (saw_other || n_agents == 1),
+		      "a declined agent is filtered, the others come back",
 		      "agent0 %d, others %d", saw0, saw_other);
 		e2 = NULL;
 		while (now_ms() - t0 < 5000 && !e2) {
@@ -1335,6 +1341,209 @@ static int sc_rescind(void)
 	return failures ? 1 : 0;
 }
 
+/* ---- agent loss ---- */
+
+static int control_post(int port, const char *path)
+{
+	struct conn c;
+	struct buf b = BUF_INIT;
+	int status = -1;
+
+	if (conn_open(&c, port) == 0) {
+		buf_appendf(&b, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n", path, g_host);
+		if (write(c.fd, b.data, b.len) == (ssize_t)b.len && conn_head(&c, 5000) == 0 &&
+		    conn_body(&c, 5000) == 0)
+			status = c.status;
+	}
+	buf_finish(&b);
+	conn_close(&c);
+	return status;
+}
+
+static int acknowledge(struct fw *f, const Mesos__V1__TaskStatus *st)
+{
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	Mesos__V1__Scheduler__Call__Acknowledge a = MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE__INIT;
+
+	init_call(&c, &fid, f->id, MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE);
+	a.agent_id = st->agent_id;
+	a.task_id = st->task_id;
+	a.uuid = st->uuid;
+	c.acknowledge = &a;
+	return fw_call(f, &c);
+}
+
+static int sc_agentloss(int control, bool pa, int timeout_s)
+{
+	struct fwopts o = {.failover_timeout = 60, .partition_aware = pa};
+	struct fw f;
+	Mesos__V1__Scheduler__Event *ev;
+	Mesos__V1__TaskStatus *st;
+	char agent[128], offer[128], path[256], all[3][128];
+	const char *ids[1];
+	bool running = false, lost = false, failure = false, rescinded = false;
+	uint64_t t0, deadline;
+	int n_all = 0;
+
+	if (fw_start(&f, &o) != 0) {
+		check(0, "subscribe", "no SUBSCRIBED");
+		return 1;
+	}
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
+	if (!ev) {
+		check(0, "offers", "none");
+		conn_close(&f.c);
+		return 1;
+	}
+	for (size_t i = 0; i < ev->offers->n_offers && i < 3; i++)
+		snprintf(all[n_all++], sizeof(all[0]), "%s", ev->offers->offers[i]->agent_id->value);
+	snprintf(agent, sizeof(agent), "%s", ev->offers->offers[0]->agent_id->value);
+	snprintf(offer, sizeof(offer), "%s", ev->offers->offers[0]->id->value);
+	free_ev(ev);
+	ids[0] = offer;
+	check(accept_launch(&f, ids, 1, &(struct task_spec){"t-run", agent, 0.1, 32, true, false}) == 202,
+	      "ACCEPT with a command task -> 202", "");
+	deadline = now_ms() + 15000;
+	while (!running && now_ms() < deadline) {
+		st = wait_update(&f, "t-run", (int)(deadline - now_ms()), &ev);
+		if (!st)
+			break;
+		if (st->has_uuid)
+			acknowledge(&f, st);
+		running = st->state == MESOS__V1__TASK_STATE__TASK_RUNNING && st->has_uuid;
+		free_ev(ev);
+	}
+	check(running, "the agent side runs the task: TASK_RUNNING with a uuid", "");
+	/* the rest of that agent is offered again (the ACCEPT refused 0 s) */
+	offer[0] = '\0';
+	deadline = now_ms() + 3000;
+	while (!offer[0] && now_ms() < deadline) {
+		const Mesos__V1__Offer *x;
+		ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, (int)(deadline - now_ms()));
+		if (!ev)
+			break;
+		if ((x = offer_on(ev, agent)))
+			snprintf(offer, sizeof(offer), "%s", x->id->value);
+		free_ev(ev);
+	}
+	check(offer[0], "what is left of the agent is offered", "");
+	snprintf(path, sizeof(path), "/agent/kill?id=%s", agent);
+	check(control_post(control, path) == 200, "control: kill the agent", "");
+	t0 = now_ms();
+	deadline = t0 + (uint64_t)timeout_s * 1000 + 5000;
+	while ((!lost || !failure || !rescinded) && now_ms() < deadline) {
+		int rc = next_event(&f.c, (int)(deadline - now_ms()), &ev);
+		if (rc != 1)
+			break;
+		if (ev->type == MESOS__V1__SCHEDULER__EVENT__TYPE__RESCIND &&
+		    !strcmp(ev->rescind->offer_id->value, offer)) {
+			check(now_ms() - t0 < 3000, "its offer is RESCINDed within seconds", "after %llu ms",
+			      (unsigned long long)(now_ms() - t0));
+			rescinded = true;
+		}
+		if (ev->type == MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE) {
+			failure = ev->failure->agent_id && !strcmp(ev->failure->agent_id->value, agent) &&
+				  !ev->failure->executor_id;
+			check(failure && now_ms() - t0 >= (uint64_t)timeout_s * 900,
+			      "FAILURE{agent_id} after --agent-timeout", "after %llu ms",
+			      (unsigned long long)(now_ms() - t0));
+		}
+		if (ev->type == MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE &&
+		    !strcmp(ev->update->status->task_id->value, "t-run")) {
+			st = ev->update->status;
+			lost = true;
+			check(st->state == (pa ? MESOS__V1__TASK_STATE__TASK_UNREACHABLE
+					       : MESOS__V1__TASK_STATE__TASK_LOST) &&
+			      st->reason == MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED &&
+			      st->source == MESOS__V1__TASK_STATUS__SOURCE__SOURCE_MASTER && !st->has_uuid &&
+			      st->message && !strcmp(st->message, "health check timed out") &&
+			      st->unreachable_time,
+			      pa ? "TASK_UNREACHABLE, REASON_AGENT_REMOVED, no uuid"
+				 : "TASK_LOST, REASON_AGENT_REMOVED, no uuid",
+			      "state %d reason %d source %d uuid %d", st->state, st->reason, st->source,
+			      st->has_uuid);
+		}
+		free_ev(ev);
+	}
+	check(lost && failure && rescinded, "RESCIND, UPDATE and FAILURE all came", "%d %d %d",
+	      rescinded, lost, failure);
+	{
+		const char *t[1] = {"t-run"}, *a[1] = {agent};
+		reconcile(&f, t, a, 1);
+		expect_update(&f, "t-run", pa ? MESOS__V1__TASK_STATE__TASK_UNREACHABLE
+					      : MESOS__V1__TASK_STATE__TASK_LOST,
+			      MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION,
+			      "Reconciliation: Task is unreachable",
+			      "reconciling a task of the removed agent: unreachable");
+	}
+	snprintf(path, sizeof(path), "/agent/restart?id=%s", agent);
+	check(control_post(control, path) == 200, "control: restart the agent", "");
+	{
+		bool fresh = false;
+		deadline = now_ms() + 4000;
+		while (!fresh && now_ms() < deadline) {
+			ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS,
+					(int)(deadline - now_ms()));
+			if (!ev)
+				break;
+			for (size_t i = 0; i < ev->offers->n_offers; i++) {
+				bool known = false;
+				for (int k = 0; k < n_all; k++)
+					known |= !strcmp(all[k], ev->offers->offers[i]->agent_id->value);
+				fresh |= !known;
+			}
+			free_ev(ev);
+		}
+		check(fresh, "the removed agent comes back under a new id and is offered", "");
+	}
+	conn_close(&f.c);
+	return failures ? 1 : 0;
+}
+
+/* ---- master failover ---- */
+
+static int sc_mfailover(int control, int new_port)
+{
+	struct fwopts o = {.failover_timeout = 60};
+	struct fw f, g;
+	Mesos__V1__Scheduler__Event *ev = NULL;
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	struct answer a;
+	int rc;
+
+	if (fw_start(&f, &o) != 0) {
+		check(0, "subscribe", "no SUBSCRIBED");
+		return 1;
+	}
+	check(control_post(control, "/master/failover") == 200, "control: master failover", "");
+	do {
+		free_ev(ev);
+		ev = NULL;
+		rc = next_event(&f.c, 3000, &ev);
+	} while (rc == 1);
+	check(rc == -1, "the old leader's stream ends", "rc %d", rc);
+	conn_close(&f.c);
+	g_port = new_port;
+	init_call(&c, &fid, f.id, MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE);
+	check(call_request(&c, f.sid, &a) == 0 && a.status == 403 &&
+	      !strcmp(a.body, "Framework is not subscribed"),
+	      "the new leader answers 403 until the framework re-subscribes", "%d \"%s\"", a.status,
+	      a.body);
+	o.id = f.id;
+	if (fw_start(&g, &o) != 0) {
+		check(0, "re-SUBSCRIBE with the framework id", "no SUBSCRIBED");
+		return 1;
+	}
+	check(!strcmp(g.id, f.id), "re-SUBSCRIBE keeps the framework id", "%s", g.id);
+	ev = wait_event(&g.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
+	check(ev != NULL, "offers from the new leader", "none");
+	free_ev(ev);
+	conn_close(&g.c);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char *colon;
@@ -1368,6 +1577,10 @@ int main(int argc, char **argv)
 		rc = sc_noleader();
 	else if (!strcmp(argv[1], "auth") && argc == 5)
 		rc = sc_auth(argv[3], argv[4]);
+	else if (!strcmp(argv[1], "agentloss") && argc == 6)
+		rc = sc_agentloss(atoi(argv[3]), atoi(argv[4]) != 0, atoi(argv[5]));
+	else if (!strcmp(argv[1], "mfailover") && argc == 5)
+		rc = sc_mfailover(atoi(argv[3]), atoi(argv[4]));
 	else if (!strcmp(argv[1], "rescind"))
 		rc = sc_rescind();
 	else

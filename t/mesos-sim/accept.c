@@ -323,44 +323,55 @@ static const char *volumes(struct accept_ctx *c, Mesos__V1__Resource **v, size_t
 
 /* ---- ACCEPT ---- */
 
+/* validation::offer::validate: each check runs over all offers before the
+ * next one (unique ids, known, this framework's, one role, one agent). */
 static const char *check_offers(struct sim_framework *fw,
 				const Mesos__V1__Scheduler__Call__Accept *acc,
 				char *buf, size_t buflen)
 {
+	size_t n = acc->n_offer_ids;
 	struct sim_offer *first = NULL;
 
-	if (acc->n_offer_ids == 0)
+	if (n == 0)
 		return "No offers specified";
-	for (size_t i = 0; i < acc->n_offer_ids; i++) {
-		const char *id = acc->offer_ids[i]->value;
-		struct sim_offer *o = sim_offer_find(fw->sim, id);
+	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < i; k++) {
-			if (strcmp(acc->offer_ids[k]->value, id) == 0) {
-				snprintf(buf, buflen, "Duplicate offer %s in offer list", id);
+			if (strcmp(acc->offer_ids[k]->value, acc->offer_ids[i]->value) == 0) {
+				snprintf(buf, buflen, "Duplicate offer %s in offer list",
+					 acc->offer_ids[i]->value);
 				return buf;
 			}
 		}
-		if (!o) {
-			snprintf(buf, buflen, "Offer %s is no longer valid", id);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!sim_offer_find(fw->sim, acc->offer_ids[i]->value)) {
+			snprintf(buf, buflen, "Offer %s is no longer valid", acc->offer_ids[i]->value);
 			return buf;
 		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sim_offer *o = sim_offer_find(fw->sim, acc->offer_ids[i]->value);
 		if (o->fw != fw) {
 			snprintf(buf, buflen, "Offer %s has invalid framework %s while framework %s is expected",
-				 id, o->fw->id, fw->id);
+				 o->id, o->fw->id, fw->id);
 			return buf;
 		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sim_offer *o = sim_offer_find(fw->sim, acc->offer_ids[i]->value);
 		if (!first) {
 			first = o;
-			continue;
-		}
-		if (o->agent != first->agent) {
-			snprintf(buf, buflen, "Aggregated offers must belong to one single agent. Offer %s uses agent %s and agent %s",
-				 id, o->agent->id, first->agent->id);
+		} else if (strcmp(o->role, first->role) != 0) {
+			snprintf(buf, buflen, "Aggregated offers must be allocated to the same role. Offer %s uses role %s and offer %s uses role %s",
+				 o->id, o->role, first->id, first->role);
 			return buf;
 		}
-		if (strcmp(o->role, first->role) != 0) {
-			snprintf(buf, buflen, "Aggregated offers must be allocated to the same role. Offer %s uses role %s and offer %s uses role %s",
-				 id, o->role, first->id, first->role);
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct sim_offer *o = sim_offer_find(fw->sim, acc->offer_ids[i]->value);
+		if (o->agent != first->agent) {
+			snprintf(buf, buflen, "Aggregated offers must belong to one single agent. Offer %s uses agent %s and agent %s",
+				 o->id, o->agent->id, first->agent->id);
 			return buf;
 		}
 	}

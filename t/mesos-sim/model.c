@@ -78,8 +78,16 @@ const char *sim_leader_id(struct sim *sim)
 
 void sim_next_id(struct sim *sim, const char *tag, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s-%s%04llu", sim_leader_id(sim), tag,
-		 (unsigned long long)sim->next_id++);
+	/* Mesos: frameworks <master>-0000, offers <master>-O0, agents <master>-S0,
+	 * each with its own counter */
+	static uint64_t fw_n, other_n[2];
+
+	if (!tag[0])
+		snprintf(out, outlen, "%s-%04llu", sim_leader_id(sim), (unsigned long long)fw_n++);
+	else
+		snprintf(out, outlen, "%s-%s%llu", sim_leader_id(sim), tag,
+			 (unsigned long long)other_n[tag[0] == 'S']++);
+	sim->next_id++;
 }
 
 struct sim_agent *sim_agent_by_id(struct sim *sim, const char *id)
@@ -177,7 +185,7 @@ struct sim_framework *sim_framework_new(struct sim *sim, const char *id,
 	sim_list_init(&fw->tasks);
 	ev_timer_init(&fw->heartbeat, NULL, fw);
 	ev_timer_init(&fw->failover, NULL, fw);
-	fw->registered_ms = ev_now_ms(sim->loop);
+	fw->registered_ms = (uint64_t)(sim_wall_time() * 1000);
 	sim_list_add_tail(&sim->frameworks, &fw->link);
 	return fw;
 }

@@ -54,7 +54,7 @@ int sim_agents_create(struct sim *sim, char *err, size_t errlen)
 			return -ENOMEM;
 		a->sim = sim;
 		a->index = i;
-		snprintf(a->id, sizeof(a->id), "%s-S%d", sim->masters[0].id, i);
+		sim_next_id(sim, "S", a->id, sizeof(a->id));
 		snprintf(a->ip, sizeof(a->ip), "%s", sim->cfg.bind_host);
 		snprintf(a->hostname, sizeof(a->hostname), "%s", sim->cfg.hostname);
 		snprintf(a->work_dir, sizeof(a->work_dir), "%s/agent%d", sim->cfg.work_dir, i);

@@ -272,7 +272,7 @@ void sim_fw_remove(struct sim_framework *fw)
 	ev_timer_stop(sim->loop, &fw->failover);
 	ev_timer_stop(sim->loop, &fw->heartbeat);
 	fw->removed = true;
-	fw->unregistered_ms = ev_now_ms(sim->loop);
+	fw->unregistered_ms = (uint64_t)(sim_wall_time() * 1000);
 	sim_list_del(&fw->link);
 	sim_list_add_tail(&sim->removed, &fw->link);
 }
