@@ -194,6 +194,18 @@ test_expect_success 'the cut member catches up after healing' '
 	wait_until 30 catch_up
 '
 
+test_expect_success 'a stopped follower: its status times out, the verdict stays healthy' '
+	leader=$(probe status "${etcd_client[1]}" | jq -r .leader) &&
+	F= && for i in 1 2 3; do
+		if test "$(probe status "${etcd_client[i]}" | jq -r .member)" != "$leader"; then F=$i; fi
+	done &&
+	stop_etcd_member "$F" &&
+	test_when_finished "cont_etcd_member $F" &&
+	probe sample $(targets) -rounds=3 -interval=600 -status-timeout=500 >out &&
+	cat out &&
+	head -n 3 out | jq -e -s "all(.[]; .verdict == \"healthy\" and .reachable == 2 and .ms >= 450 and .ms < 1500)"
+'
+
 test_expect_success '2 of 3 members killed: quorum lost, the probe fails within its deadline' '
 	kill_etcd_member 2 && kill_etcd_member 3 &&
 	probe -timeout=1500 sample $(targets) -rounds=10 -interval=500 \
