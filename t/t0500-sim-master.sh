@@ -4,7 +4,8 @@
 # PROTOCOLS.md §L.1, subscription and heartbeats, offers with several
 # port ranges, DECLINE filters, SUPPRESS/REVIVE, invalid ACCEPTs,
 # reconciliation answers (§L.2 table), failover, TEARDOWN, the failover
-# timeout, offer timeouts, agent loss, standby redirects, HTTP Basic
+# timeout, offer timeouts, agent loss, reservations and persistent
+# volumes, standby redirects, master failover, HTTP Basic
 # authentication, the control API's /state and the json.info_ nodes in
 # ZooKeeper. Each sim_client line "ok - ..." / "FAIL - ..." is one check.
 test_description='mesos-sim master'
@@ -111,6 +112,12 @@ test_expect_success 'offers not answered within --offer-timeout are rescinded' '
 	start_sim rescind -agents=1 -allocation-interval=200ms -offer-timeout=2s &&
 	run rescind $IP:$rescind_PORT &&
 	stop_pid $rescind_PID 10 && no_sanitizer_reports rescind
+'
+
+test_expect_success 'RESERVE, CREATE (a directory), DESTROY, UNRESERVE through offers' '
+	start_sim vol -agents=1 -allocation-interval=200ms &&
+	run volumes $IP:$vol_PORT "$EM_TMP/work-vol/agent0" &&
+	stop_pid $vol_PID 10 && no_sanitizer_reports vol
 '
 
 test_expect_success 'two masters: the standby redirects to the leader (307)' '

@@ -18,6 +18,8 @@
  *     noleader H:P             503 "No leader elected"
  *     auth H:P USER PASS       401 / 400 / 200 with --credentials
  *     rescind H:P              --offer-timeout rescinds offers
+ *     volumes H:P AGENT_WORK_DIR   RESERVE, CREATE, DESTROY, UNRESERVE
+ *                              (one agent; its work dir to find volumes)
  *     mfailover H:P CONTROL NEWPORT   master failover: stream ends, 403,
  *                              re-SUBSCRIBE to the new leader
  *     agentloss H:P CONTROL PA TIMEOUT   a running task's agent is killed:
@@ -1544,6 +1546,222 @@ static int sc_mfailover(int control, int new_port)
 	return failures ? 1 : 0;
 }
 
+/* ---- reservations and persistent volumes ---- */
+
+static Mesos__V1__Resource *mkres(Mesos__V1__Resource *r, Mesos__V1__Value__Scalar *sc,
+				  Mesos__V1__Resource__ReservationInfo *ri,
+				  Mesos__V1__Resource__AllocationInfo *ai, const char *name, double v,
+				  const char *role, const char *principal)
+{
+	mesos__v1__resource__init(r);
+	mesos__v1__value__scalar__init(sc);
+	mesos__v1__resource__reservation_info__init(ri);
+	mesos__v1__resource__allocation_info__init(ai);
+	r->name = (char *)name;
+	r->type = MESOS__V1__VALUE__TYPE__SCALAR;
+	sc->value = v;
+	r->scalar = sc;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	r->role = (char *)role;
+#pragma GCC diagnostic pop
+	ri->principal = (char *)principal;
+	r->reservation = ri;
+	ai->role = (char *)role;
+	r->allocation_info = ai;
+	return r;
+}
+
+/* One ACCEPT of offer with one operation of `type` over resources. */
+static int accept_op(struct fw *f, const char *offer, int type, Mesos__V1__Resource **res, size_t n)
+{
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
+	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT, *oids[1] = {&oid};
+	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT, *ops[1] = {&op};
+	Mesos__V1__Offer__Operation__Reserve rv = MESOS__V1__OFFER__OPERATION__RESERVE__INIT;
+	Mesos__V1__Offer__Operation__Unreserve ur = MESOS__V1__OFFER__OPERATION__UNRESERVE__INIT;
+	Mesos__V1__Offer__Operation__Create cr = MESOS__V1__OFFER__OPERATION__CREATE__INIT;
+	Mesos__V1__Offer__Operation__Destroy de = MESOS__V1__OFFER__OPERATION__DESTROY__INIT;
+	Mesos__V1__Filters fl = MESOS__V1__FILTERS__INIT;
+
+	init_call(&c, &fid, f->id, MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT);
+	oid.value = (char *)offer;
+	acc.n_offer_ids = 1;
+	acc.offer_ids = oids;
+	op.has_type = 1;
+	op.type = type;
+	switch (type) {
+	case MESOS__V1__OFFER__OPERATION__TYPE__RESERVE:
+		rv.n_resources = n; rv.resources = res; op.reserve = &rv; break;
+	case MESOS__V1__OFFER__OPERATION__TYPE__UNRESERVE:
+		ur.n_resources = n; ur.resources = res; op.unreserve = &ur; break;
+	case MESOS__V1__OFFER__OPERATION__TYPE__CREATE:
+		cr.n_volumes = n; cr.volumes = res; op.create = &cr; break;
+	default:
+		de.n_volumes = n; de.volumes = res; op.destroy = &de; break;
+	}
+	acc.n_operations = 1;
+	acc.operations = ops;
+	fl.has_refuse_seconds = 1;
+	fl.refuse_seconds = 0;
+	acc.filters = &fl;
+	c.accept = &acc;
+	return fw_call(f, &c);
+}
+
+/* The next offer on agent; its id into offer_out. Caller frees. */
+static Mesos__V1__Scheduler__Event *next_offer(struct fw *f, const char *agent, char *offer_out,
+					       const Mesos__V1__Offer **o)
+{
+	uint64_t deadline = now_ms() + 4000;
+
+	while (now_ms() < deadline) {
+		Mesos__V1__Scheduler__Event *ev = wait_event(&f->c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS,
+							     (int)(deadline - now_ms()));
+		if (!ev)
+			return NULL;
+		if ((*o = offer_on(ev, agent))) {
+			snprintf(offer_out, 128, "%s", (*o)->id->value);
+			return ev;
+		}
+		free_ev(ev);
+	}
+	return NULL;
+}
+
+static double reserved(const Mesos__V1__Offer *o, const char *name, const char *role, bool volume)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < o->n_resources; i++) {
+		const Mesos__V1__Resource *r = o->resources[i];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		if (strcmp(r->name, name) || !r->role || strcmp(r->role, role) ||
+		    !r->reservation || !r->allocation_info)
+			continue;
+#pragma GCC diagnostic pop
+		if (volume != (r->disk && r->disk->persistence && !strcmp(r->disk->persistence->id, "vol1")))
+			continue;
+		sum += r->scalar ? r->scalar->value : 0;
+	}
+	return sum;
+}
+
+static int sc_volumes(const char *work_dir)
+{
+	struct fw f;
+	struct fwopts o = {.failover_timeout = 60, .principal = "p1"};
+	Mesos__V1__Scheduler__Call call;
+	Mesos__V1__Scheduler__Call__Subscribe sub = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo__Capability cap = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT;
+	Mesos__V1__FrameworkInfo__Capability *caps[1] = {&cap};
+	char *roles[1] = {"r1"}, agent[128], offer[128], path[1024];
+	Mesos__V1__Scheduler__Event *ev;
+	const Mesos__V1__Offer *x;
+	Mesos__V1__Resource r[3], *rs[3] = {&r[0], &r[1], &r[2]};
+	Mesos__V1__Value__Scalar sc[3];
+	Mesos__V1__Resource__ReservationInfo ri[3];
+	Mesos__V1__Resource__AllocationInfo ai[3];
+	Mesos__V1__Resource__DiskInfo di = MESOS__V1__RESOURCE__DISK_INFO__INIT;
+	Mesos__V1__Resource__DiskInfo__Persistence pe = MESOS__V1__RESOURCE__DISK_INFO__PERSISTENCE__INIT;
+	Mesos__V1__Volume vo = MESOS__V1__VOLUME__INIT;
+	size_t len;
+	uint8_t *bytes;
+	int ok;
+
+	/* a MULTI_ROLE framework in role r1 */
+	(void)o;
+	init_call(&call, NULL, NULL, MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE);
+	fi.user = "root";
+	fi.name = "volumes";
+	fi.principal = "p1";
+	fi.has_failover_timeout = 1;
+	fi.failover_timeout = 60;
+	fi.n_roles = 1;
+	fi.roles = roles;
+	cap.has_type = 1;
+	cap.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE;
+	fi.n_capabilities = 1;
+	fi.capabilities = caps;
+	sub.framework_info = &fi;
+	call.subscribe = &sub;
+	bytes = pack(&call, &len);
+	memset(&f, 0, sizeof(f));
+	ok = conn_open(&f.c, g_port) == 0 && conn_send(&f.c, "POST", PB, PB, NULL, bytes, len) == 0 &&
+	     conn_head(&f.c, 5000) == 0 && f.c.status == 200 && next_event(&f.c, 5000, &ev) == 1;
+	free(bytes);
+	if (!ok || !ev->subscribed) {
+		check(0, "MULTI_ROLE subscribe", "failed");
+		conn_close(&f.c);
+		return 1;
+	}
+	snprintf(f.id, sizeof(f.id), "%s", ev->subscribed->framework_id->value);
+	snprintf(f.sid, sizeof(f.sid), "%s", f.c.stream_id);
+	free_ev(ev);
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
+	if (!ev) {
+		check(0, "offers", "none");
+		conn_close(&f.c);
+		return 1;
+	}
+	x = ev->offers->offers[0];
+	check(x->allocation_info && !strcmp(x->allocation_info->role, "r1") &&
+	      x->resources[0]->allocation_info &&
+	      !strcmp(x->resources[0]->allocation_info->role, "r1"),
+	      "a MULTI_ROLE framework's offers carry allocation_info{role}", "");
+	snprintf(agent, sizeof(agent), "%s", x->agent_id->value);
+	snprintf(offer, sizeof(offer), "%s", x->id->value);
+	free_ev(ev);
+
+	mkres(&r[0], &sc[0], &ri[0], &ai[0], "cpus", 1, "r1", "p1");
+	mkres(&r[1], &sc[1], &ri[1], &ai[1], "mem", 128, "r1", "p1");
+	mkres(&r[2], &sc[2], &ri[2], &ai[2], "disk", 100, "r1", "p1");
+	check(accept_op(&f, offer, MESOS__V1__OFFER__OPERATION__TYPE__RESERVE, rs, 3) == 202,
+	      "ACCEPT RESERVE -> 202", "");
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && reserved(x, "cpus", "r1", false) == 1 && reserved(x, "mem", "r1", false) == 128 &&
+	      reserved(x, "disk", "r1", false) == 100,
+	      "the next offer has cpus, mem and disk reserved for r1 by p1", "");
+	free_ev(ev);
+
+	pe.id = "vol1";
+	pe.principal = "p1";
+	vo.mode = MESOS__V1__VOLUME__MODE__RW;
+	vo.container_path = "data";
+	di.persistence = &pe;
+	di.volume = &vo;
+	r[2].disk = &di;
+	check(accept_op(&f, offer, MESOS__V1__OFFER__OPERATION__TYPE__CREATE, &rs[2], 1) == 202,
+	      "ACCEPT CREATE -> 202", "");
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && reserved(x, "disk", "r1", true) == 100 && reserved(x, "disk", "r1", false) == 0,
+	      "the next offer has the persistent volume vol1", "");
+	free_ev(ev);
+	snprintf(path, sizeof(path), "%s/volumes/roles/r1/vol1", work_dir);
+	check(access(path, F_OK) == 0, "the volume is a directory under the agent's work dir", "%s", path);
+
+	check(accept_op(&f, offer, MESOS__V1__OFFER__OPERATION__TYPE__DESTROY, &rs[2], 1) == 202,
+	      "ACCEPT DESTROY -> 202", "");
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && reserved(x, "disk", "r1", true) == 0 && reserved(x, "disk", "r1", false) == 100,
+	      "after DESTROY the disk is reserved but no volume", "");
+	free_ev(ev);
+	check(access(path, F_OK) != 0, "and its directory is gone", "%s", path);
+	r[2].disk = NULL;
+	check(accept_op(&f, offer, MESOS__V1__OFFER__OPERATION__TYPE__UNRESERVE, rs, 3) == 202,
+	      "ACCEPT UNRESERVE -> 202", "");
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && reserved(x, "cpus", "r1", false) == 0 && reserved(x, "disk", "r1", false) == 0,
+	      "after UNRESERVE nothing is reserved", "");
+	free_ev(ev);
+	conn_close(&f.c);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char *colon;
@@ -1581,6 +1799,8 @@ int main(int argc, char **argv)
 		rc = sc_agentloss(atoi(argv[3]), atoi(argv[4]) != 0, atoi(argv[5]));
 	else if (!strcmp(argv[1], "mfailover") && argc == 5)
 		rc = sc_mfailover(atoi(argv[3]), atoi(argv[4]));
+	else if (!strcmp(argv[1], "volumes") && argc == 4)
+		rc = sc_volumes(argv[3]);
 	else if (!strcmp(argv[1], "rescind"))
 		rc = sc_rescind();
 	else
