@@ -23,8 +23,10 @@
  *    no domain sockets, no HEARTBEAT events on the executor stream, no
  *    MESOS_NATIVE_*LIBRARY variables, and LIBPROCESS_IP is never copied
  *    from the sim's own environment (nothing of it reaches an executor).
- *  - The executor API checks, in this order: method, recovery (503),
- *    Content-Type, body, validation, Accept, framework, executor, state.
+ *  - The executor API checks, in this order: method, Content-Type, body,
+ *    validation, Accept (SUBSCRIBE), recovery (503, for SUBSCRIBE too),
+ *    framework, executor, state. Mesos lets a SUBSCRIBE through while
+ *    recovering; the sim answers it 503 like every other call.
  *    UNKNOWN call type: 501. A SUBSCRIBE from an executor being shut
  *    down: 403 "Executor is terminating".
  *  - Updates for a task the agent does not know are acknowledged to the

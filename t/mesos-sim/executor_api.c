@@ -328,10 +328,6 @@ static void handle(struct http_req *r, void *arg)
 		http_respond_h(r, 405, TEXT, "Allow: POST\r\n", msg, strlen(msg));
 		return;
 	}
-	if (as->state == AGENT_RECOVERING || as->state == AGENT_DEAD) {
-		answer(r, 503, "Agent has not finished recovery");
-		return;
-	}
 	size_t ctl;
 	const char *ct = http_req_header(r, "Content-Type", &ctl);
 	if (!ct) {
@@ -379,6 +375,11 @@ static void handle(struct http_req *r, void *arg)
 			       : "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
 			goto out;
 		}
+	}
+	/* Mesos checks recovery after validation (for SUBSCRIBE after Accept). */
+	if (as->state == AGENT_RECOVERING || as->state == AGENT_DEAD) {
+		answer(r, 503, "Agent has not finished recovery");
+		goto out;
 	}
 	if (c->type != MESOS__V1__EXECUTOR__CALL__TYPE__SUBSCRIBE &&
 	    c->type != MESOS__V1__EXECUTOR__CALL__TYPE__UPDATE &&
