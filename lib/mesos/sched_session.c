@@ -456,13 +456,13 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 	}
 	if (st == 307 || st == 302 || st == 301 || st == 308) {
 		struct url to;
-		char name[URL_MAX_HOST], err[256], text[URL_MAX_HOST + 32];
+		char name[URL_MAX_HOST], err[256], text[URL_MAX_HOST + 32], from[sizeof s->stream_text];
 		int rc = master_list_redirect(&s->masters, &s->stream_url, s->sub_location,
 					      &to, name, err, sizeof err);
+		str_copy(from, s->stream_text, sizeof from);
 		stop_stream(s);
 		if (rc < 0) {
-			log_error("mesos scheduler session: %s redirected SUBSCRIBE: %s",
-				  s->stream_text, err);
+			log_error("mesos scheduler session: %s redirected SUBSCRIBE: %s", from, err);
 			schedule_retry(s, true);
 			return;
 		}
@@ -475,7 +475,7 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 			return;
 		}
 		log_info("mesos scheduler session: %s is not the leader; redirected to %s",
-			 s->stream_text, text);
+			 from, text);
 		s->target = to;
 		str_copy(s->target_name, name, sizeof s->target_name);
 		s->have_target = true;

@@ -1,0 +1,196 @@
+#!/bin/bash
+# lib/mesos/sched_session against t/mesos-sim (two masters, two agents):
+# subscribe through a standby (307), heartbeats, every call type answered
+# 202 with its effect seen in offers and updates, failover re-subscribe
+# with the same framework id (the old stream gets ERROR), a silent stream
+# dropped and re-subscribed, a master failover, no leader (503 + backoff),
+# teardown then REMOVED, and wrong credentials (401). The driver is
+# t/helpers/sched_probe.c, which prints one line per event.
+test_description='Mesos scheduler session against mesos-sim'
+. "$(dirname "$0")/test-lib.sh"
+
+SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
+PROBE=$EM_BUILD_ROOT/t/sched_probe
+[[ -x $SIM && -x $PROBE ]] || skip_all "mesos-sim or sched_probe not built in $EM_BUILD_ROOT/t"
+test_have_prereq CURL || skip_all 'curl is not installed'
+command -v python3 >/dev/null || skip_all 'python3 is not installed'
+
+declare -A FD
+# probe NAME ARGS...: starts a sched_probe reading NAME.in, printing NAME.out
+probe() {
+	local name=$1 fd; shift
+	mkfifo "$name.in" && exec {fd}<>"$name.in" && FD[$name]=$fd &&
+	spawn "$name" bash -c "exec \"\$0\" \"\$@\" <$name.in >$name.out" "$PROBE" "$@" &&
+	eval "PID_$name=\$SPAWNED_PID"
+}
+pcmd() { local name=$1; shift; printf '%s\n' "$*" >&"${FD[$name]}"; }
+has() { grep -Eq -- "$2" "$1.out"; }
+count() { grep -Ec -- "$2" "$1.out"; }
+# ctl PATH: a control API call to the sim
+ctl() { curl -sf -X POST "http://127.0.0.1:$CTL$1" >/dev/null; }
+state() { curl -sf "http://127.0.0.1:$CTL/state"; }
+# fw_field ID FIELD: a framework's field in the sim's /state, as JSON
+fw_field() {
+	state | python3 -c 'import json,sys; s=json.load(sys.stdin); i,f=sys.argv[1:]
+print(json.dumps([x[f] for x in s["frameworks"] if x["id"]==i][0]))' "$1" "$2"
+}
+fwid() { sed -n 's/^subscribed fw=\([^ ]*\).*/\1/p' "$1.out" | tail -n 1; }
+
+start_sim() { # NAME ARGS...: port file NAME.port
+	local name=$1; shift
+	spawn "$name" "$SIM" --work-dir="$EM_TMP/$name-work" --port-file="$name.port" "$@" &&
+	wait_until 15 "grep -q ^control= $name.port"
+}
+
+test_expect_success 'mesos-sim with two masters and two agents' '
+	start_sim sim --masters=2 --agents=2 --heartbeat=0.3 &&
+	MASTERS=$(sed -n "s/^masters=//p" sim.port) && CTL=$(sed -n "s/^control=//p" sim.port) &&
+	LEADER=${MASTERS%%,*} && STANDBY=${MASTERS##*,} &&
+	test "$LEADER" != "$STANDBY"
+'
+
+test_expect_success 'SUBSCRIBE to a standby follows the 307 to the leader' '
+	probe a --master=127.0.0.1:$STANDBY --role=etcd --principal=p1 --backoff-max-ms=1000 &&
+	wait_until 10 "has a \"^subscribed fw=\"" &&
+	has a "^subscribed fw=.* heartbeat=0.3 master=http://127.0.0.1:$LEADER/api/v1/scheduler$" &&
+	pcmd a stats && wait_until 5 "has a \"^stats .*redirects=1 \""
+'
+
+test_expect_success 'FrameworkInfo as sent: MULTI_ROLE, role etcd, checkpoint, principal' '
+	F=$(fwid a) && test -n "$F" &&
+	test "$(fw_field "$F" roles)" = "[\"etcd\"]" &&
+	test "$(fw_field "$F" principal)" = "\"p1\"" &&
+	test "$(fw_field "$F" checkpoint)" = true &&
+	test "$(fw_field "$F" failover_timeout)" = 60 &&
+	fw_field "$F" capabilities | grep -q MULTI_ROLE &&
+	fw_field "$F" capabilities | grep -q PARTITION_AWARE
+'
+
+test_expect_success 'heartbeats arrive on the stream' '
+	wait_until 5 "test \$(count a ^heartbeat) -ge 5"
+'
+
+test_expect_success 'offers arrive, one per agent' '
+	wait_until 5 "test \$(count a ^offer) -ge 2"
+'
+
+test_expect_success 'ACCEPT RESERVE, CREATE, DESTROY, UNRESERVE: 202 and the offers show it' '
+	pcmd a reserve &&
+	wait_until 10 "has a \"^offer .*role_cpus=0.1 role_disk=16 volumes=-\"" &&
+	pcmd a create vol1 && wait_until 10 "has a \"^offer .*volumes=vol1\"" &&
+	pcmd a destroy vol1 &&
+	wait_until 10 "test \$(count a \"^offer .*role_disk=16 volumes=-\") -ge 2" &&
+	pcmd a unreserve &&
+	wait_until 5 "test \$(count a \"^call ACCEPT status=202 err=0$\") = 4" &&
+	wait_until 10 "grep ^offer a.out | tail -n 1 | grep -q \"role_cpus=0 role_disk=0 volumes=-\""
+'
+
+test_expect_success 'ACCEPT LAUNCH: updates with a uuid are acknowledged (202)' '
+	pcmd a launch t1 sleep 60 &&
+	wait_until 10 "has a \"^update task=t1 state=TASK_RUNNING source=SOURCE_EXECUTOR .*uuid=yes\"" &&
+	wait_until 5 "test \$(count a \"^call ACKNOWLEDGE status=202\") -ge 2" &&
+	test "$(count a "^call ACCEPT status=202 err=0$")" = 5
+'
+
+test_expect_success 'RECONCILE explicit and implicit: answers without uuid, not acknowledged' '
+	acks=$(count a "^call ACKNOWLEDGE") &&
+	pcmd a reconcile t1 nosuch &&
+	wait_until 5 "has a \"^update task=nosuch state=TASK_UNKNOWN .*REASON_RECONCILIATION uuid=no\"" &&
+	pcmd a reconcile &&
+	wait_until 5 "test \$(count a \"^call RECONCILE status=202\") = 2" &&
+	wait_until 5 "test \$(count a \"^update task=t1 state=TASK_RUNNING source=SOURCE_MASTER .*uuid=no\") -ge 2" &&
+	test "$(count a "^call ACKNOWLEDGE")" = "$acks"
+'
+
+test_expect_success 'KILL: TASK_KILLED from the executor, acknowledged' '
+	pcmd a kill t1 &&
+	wait_until 10 "has a \"^update task=t1 state=TASK_KILLED .*uuid=yes\"" &&
+	has a "^call KILL status=202 err=0$"
+'
+
+test_expect_success 'MESSAGE, SHUTDOWN, SUPPRESS, REVIVE, DECLINE: 202 each' '
+	pcmd a message S0 nosuch-executor hello &&
+	pcmd a shutdown nosuch-executor S0 &&
+	pcmd a suppress etcd &&
+	wait_until 5 "has a \"^call SUPPRESS status=202\"" &&
+	test "$(fw_field "$(fwid a)" suppressed_roles)" = "[\"etcd\"]" &&
+	pcmd a revive etcd &&
+	wait_until 5 "has a \"^call REVIVE status=202\"" &&
+	test "$(fw_field "$(fwid a)" suppressed_roles)" = "[]" &&
+	wait_until 10 "has a \"^offer \"" && pcmd a decline 3600 &&
+	wait_until 5 "has a \"^call DECLINE status=202 err=0$\"" &&
+	has a "^call MESSAGE status=202 err=0$" && has a "^call SHUTDOWN status=202 err=0$"
+'
+
+test_expect_success 'failover: a second scheduler with the same id takes over; the old stream gets ERROR' '
+	F=$(fwid a) &&
+	probe b --master=127.0.0.1:$LEADER --fw-id="$F" --role=etcd --principal=p1 &&
+	wait_until 10 "has b \"^subscribed fw=$F \"" &&
+	wait_until 10 "has a \"^error kind=FAILED_OVER status=0 msg=Framework failed over$\"" &&
+	test "$(fw_field "$F" stream_id)" != "\"\"" &&
+	pcmd a revive && wait_until 5 "has a \"^refused revive err=-107$\""
+'
+
+test_expect_success 'a silent stream is dropped after 5 heartbeat intervals and re-subscribed' '
+	F=$(fwid b) && n=$(count b "^subscribed fw=$F ") &&
+	ctl "/framework/delay?id=$F&ms=4000" &&
+	wait_until 10 "has b \"^disconnected reason=no event from .* for 5 heartbeat intervals\"" &&
+	wait_until 15 "test \$(count b \"^subscribed fw=$F \") -gt $n"
+'
+
+test_expect_success 'master failover: the stream ends, the old leader redirects, same framework id' '
+	F=$(fwid b) && n=$(count b "^subscribed fw=$F ") &&
+	ctl "/master/failover?to=1" &&
+	wait_until 10 "has b \"^disconnected reason=the event stream\"" &&
+	wait_until 15 "test \$(count b \"^subscribed fw=$F .*master=http://127.0.0.1:$STANDBY/\") -ge 1" &&
+	pcmd b stats && wait_until 5 "has b \"^stats .*redirects=[1-9]\""
+'
+
+test_expect_success 'no leader: 503, backoff, then subscribed again when a leader is back' '
+	F=$(fwid b) && n=$(count b "^subscribed fw=$F ") &&
+	ctl "/master/failover?none=1" &&
+	wait_until 10 "has b \"^disconnected\"" && sleep 2 &&
+	test "$(count b "^subscribed fw=$F ")" = "$n" &&
+	grep -q "answered SUBSCRIBE with 503" b.log &&
+	ctl "/master/failover?to=0" &&
+	wait_until 20 "test \$(count b \"^subscribed fw=$F \") -gt $n"
+'
+
+test_expect_success 'TEARDOWN: 202, then re-subscribing is answered REMOVED' '
+	pcmd b teardown &&
+	wait_until 10 "has b \"^call TEARDOWN status=202 err=0$\"" &&
+	wait_until 15 "has b \"^error kind=REMOVED status=0 msg=Framework has been removed$\""
+'
+
+test_expect_success 'the probes exit cleanly (no sanitizer report)' '
+	pcmd a quit && pcmd b quit &&
+	wait_until 10 "has a ^exit && has b ^exit" &&
+	! grep -q "Sanitizer\|runtime error" a.log b.log
+'
+
+test_expect_success 'mesos-sim requiring HTTP Basic authentication' '
+	printf "{\"credentials\":[{\"principal\":\"p1\",\"secret\":\"s3cret\"}]}" >creds.json &&
+	start_sim simauth --masters=1 --agents=1 --heartbeat=0.3 --credentials=creds.json &&
+	AUTH=$(sed -n "s/^master=//p" simauth.port)
+'
+
+test_expect_success 'wrong secret: 401 reported to the owner, the secret never logged' '
+	probe c --master=127.0.0.1:$AUTH --principal=p1 --secret=wrong-secret-xyz &&
+	wait_until 10 "has c \"^error kind=REFUSED status=401 \"" &&
+	pcmd c quit && wait_until 5 "has c ^exit" &&
+	! grep -q "wrong-secret-xyz" c.log c.out
+'
+
+test_expect_success 'no credentials at all: 401 too' '
+	probe d --master=127.0.0.1:$AUTH --principal=p1 &&
+	wait_until 10 "has d \"^error kind=REFUSED status=401 \"" &&
+	pcmd d quit && wait_until 5 "has d ^exit"
+'
+
+test_expect_success 'right secret: subscribed' '
+	probe e --master=127.0.0.1:$AUTH --principal=p1 --secret=s3cret &&
+	wait_until 10 "has e \"^subscribed fw=\"" &&
+	pcmd e quit && wait_until 5 "has e ^exit" && ! grep -q s3cret e.log e.out
+'
+
+test_done
