@@ -10,7 +10,8 @@ test_description='mesos-sim agent side'
 
 DRIVE=$EM_BUILD_ROOT/t/mesos-sim/sim-agent-drive
 EXE=$EM_BUILD_ROOT/t/em-test-executor
-[[ -x $DRIVE && -x $EXE ]] || skip_all "sim-agent-drive or em-test-executor not built in $EM_BUILD_ROOT/t"
+HTTPD=$EM_BUILD_ROOT/t/em-httpd
+[[ -x $DRIVE && -x $EXE && -x $HTTPD ]] || skip_all "sim-agent-drive, em-test-executor or em-httpd not built in $EM_BUILD_ROOT/t"
 command -v python3 >/dev/null || skip_all 'python3 is not installed'
 test_have_prereq CURL || skip_all 'curl is not installed'
 
@@ -58,7 +59,8 @@ test_expect_success 'the agent starts on its own address' '
 	spawn agent bash -c "exec \"\$0\" \"\$@\" <cmds >$LOG" "$DRIVE" -work-dir="$W" -ip=$IP \
 		-port-file=port -executor-registration-timeout=4s -status-update-retry-min=300ms \
 		-status-update-retry-max=1s -executor-reregistration-timeout=2s \
-		-agent-recovery-delay=500ms -executor-shutdown-grace-period=1s &&
+		-agent-recovery-delay=500ms -executor-shutdown-grace-period=1s \
+		-fetcher-stall-timeout=1500ms &&
 	AGENT_PID=$SPAWNED_PID &&
 	wait_until 10 "test -s port" && PORT=$(cat port) &&
 	cmd framework F1 && cmd framework F2 checkpoint && cmd framework F3 killing &&
@@ -178,6 +180,15 @@ test_expect_success 'fetch: a URI without a path is malformed' '
 	cmd launch F1 f1c - cmd=true "uri=http://127.0.0.1:$WEB" &&
 	wait_until 10 "has \"task=f1c state=TASK_FAILED\"" &&
 	has "task=f1c state=TASK_FAILED .*REASON_CONTAINER_LAUNCH_FAILED .*Malformed URI \(missing path\): http://127.0.0.1:$WEB$"
+'
+
+test_expect_success 'fetch: a download that stalls past --fetcher-stall-timeout fails; a slow steady one does not' '
+	SLOW=$(free_port) && spawn httpd "$HTTPD" -port=$SLOW -bind=127.0.0.1 &&
+	wait_until 10 "grep -q \"^listening on port\" \"$EM_TMP/httpd.log\"" &&
+	cmd launch F1 f1d - cmd=true "uri=http://127.0.0.1:$SLOW/stream?n=3&ms=3000|out=slow.txt" &&
+	cmd launch F1 f1e - cmd=true "uri=http://127.0.0.1:$SLOW/stream?n=6&ms=500|out=steady.txt" &&
+	wait_until 15 "has \"task=f1d state=TASK_FAILED\" && has \"task=f1e state=TASK_FINISHED\"" &&
+	has "task=f1d state=TASK_FAILED .*REASON_CONTAINER_LAUNCH_FAILED .*stream\?n=3&ms=3000.*no data for 1500 ms"
 '
 
 test_expect_success 'fetch: an answer other than 200 fails the launch, naming the URI and the code' '

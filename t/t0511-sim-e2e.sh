@@ -31,6 +31,7 @@ launch_exec() { # TASK EXEC [executor options]
 test_expect_success 'mesos-sim with two agents and a checkpointing scheduler' '
 	spawn sim "$SIM" -work-dir="$W" -agents=2 -port-file=ports -allocation-interval=200ms \
 		-status-update-retry-min=300ms -status-update-retry-max=1s -agent-timeout=60s &&
+	SIM_PID=$SPAWNED_PID &&
 	wait_until 10 "grep -q ^control= ports" &&
 	M=$(sed -n "s/^master=//p" ports) && C=$(sed -n "s/^control=//p" ports) &&
 	mkfifo cmds && exec {CMD_FD}<>cmds &&
@@ -93,7 +94,7 @@ test_expect_success 'control API: agent restart keeps a checkpointing executor, 
 '
 
 test_expect_success 'the scheduler and the sim stop cleanly' '
-	cmd quit && wait_until 10 "! pid_alive $SCHED_PID" &&
+	cmd quit && wait_until 10 "! pid_alive $SCHED_PID" && stop_pid $SIM_PID 10 &&
 	! grep -q "AddressSanitizer\|LeakSanitizer\|runtime error" sim.log sched.log
 '
 
