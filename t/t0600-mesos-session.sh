@@ -193,4 +193,37 @@ test_expect_success 'right secret: subscribed' '
 	pcmd e quit && wait_until 5 "has e ^exit" && ! grep -q s3cret e.log e.out
 '
 
+# ------------------------------------------------- masters in ZooKeeper
+ctlz() { curl -sf -X POST "http://127.0.0.1:$ZCTL$1" >/dev/null; }
+
+test_expect_success ZOOKEEPER 'mesos-sim masters registered in a real ZooKeeper' '
+	start_zookeeper &&
+	start_sim simzk --masters=2 --agents=1 --heartbeat=0.3 --zk=zk://$ZK/mesos &&
+	ZMASTERS=$(sed -n "s/^masters=//p" simzk.port) && ZCTL=$(sed -n "s/^control=//p" simzk.port) &&
+	ZLEAD=${ZMASTERS%%,*} && ZSTANDBY=${ZMASTERS##*,}
+'
+
+test_expect_success ZOOKEEPER 'zk:// master: the leader is found in ZooKeeper and subscribed to' '
+	probe z --master=zk://$ZK/mesos --role=etcd --principal=p1 --backoff-max-ms=1000 &&
+	wait_until 20 "has z \"^subscribed fw=.*master=http://127.0.0.1:$ZLEAD/\"" &&
+	grep -q "leader is 127.0.0.1:$ZLEAD (json.info_" z.log
+'
+
+test_expect_success ZOOKEEPER 'a leader change in ZooKeeper: same framework id on the new leader' '
+	F=$(fwid z) &&
+	ctlz "/master/failover?to=1" &&
+	wait_until 20 "has z \"^subscribed fw=$F .*master=http://127.0.0.1:$ZSTANDBY/\"" &&
+	grep -q "leader is 127.0.0.1:$ZSTANDBY" z.log
+'
+
+test_expect_success ZOOKEEPER 'no leader in ZooKeeper is tolerated; the next leader is followed' '
+	F=$(fwid z) && n=$(count z "^subscribed fw=$F ") &&
+	ctlz "/master/failover?none=1" &&
+	wait_until 15 "grep -q \"no leading master\" z.log" &&
+	ctlz "/master/failover?to=0" &&
+	wait_until 20 "test \$(count z \"^subscribed fw=$F .*master=http://127.0.0.1:$ZLEAD/\") -ge 1" &&
+	pcmd z quit && wait_until 10 "has z ^exit" &&
+	! grep -q "Sanitizer\|runtime error" z.log
+'
+
 test_done

@@ -27,6 +27,12 @@ struct master_detect {
 
 static void relist(struct master_detect *d);
 
+/* The path for logs after the session's "zk://hosts/chroot": "" for "/". */
+static const char *sub(const struct master_detect *d)
+{
+	return strcmp(d->path, "/") == 0 ? "" : d->path;
+}
+
 /* Tells the owner about a change. false when the owner freed d. */
 static bool report(struct master_detect *d, const struct master_addr *leader, const char *node)
 {
@@ -49,7 +55,7 @@ static bool report(struct master_detect *d, const struct master_addr *leader, co
 		d->have_leader = false;
 		d->leader_node[0] = '\0';
 		log_warn("mesos master detector: no leading master in %s%s right now",
-			 zk_session_display(d->zk), d->path);
+			 zk_session_display(d->zk), sub(d));
 	}
 	d->dead = &dead;
 	d->fn(d, leader, d->arg);
@@ -97,7 +103,7 @@ static void on_data(int rc, const char *data, int len, const struct Stat *st, vo
 	}
 	if (rc != ZOK) {
 		log_warn("mesos master detector: reading %s%s/%s: %s", zk_session_display(d->zk),
-			 d->path, d->reading, zerror(rc));
+			 sub(d), d->reading, zerror(rc));
 		round_done(d);        /* the session's CONNECTED/watch brings us back */
 		return;
 	}
@@ -105,7 +111,7 @@ static void on_data(int rc, const char *data, int len, const struct Stat *st, vo
 				   &a, err, sizeof err) < 0) {
 		if (strcmp(d->warned, d->reading) != 0) {
 			log_error("mesos master detector: %s%s/%s: %s", zk_session_display(d->zk),
-				  d->path, d->reading, err);
+				  sub(d), d->reading, err);
 			str_copy(d->warned, d->reading, sizeof d->warned);
 		}
 		if (!report(d, NULL, ""))
@@ -138,7 +144,7 @@ static void on_children(int rc, const struct String_vector *names, const struct 
 	}
 	if (rc != ZOK) {
 		log_warn("mesos master detector: listing %s%s: %s", zk_session_display(d->zk),
-			 d->path, zerror(rc));
+			 sub(d), zerror(rc));
 		round_done(d);
 		return;
 	}
@@ -148,7 +154,7 @@ static void on_children(int rc, const struct String_vector *names, const struct 
 			log_error("mesos master detector: the leading master's node %s%s/%s is "
 				  "%s: that Mesos is too old for the v1 HTTP API; run masters "
 				  "of Mesos 1.0 or later, which write json.info_ nodes",
-				  zk_session_display(d->zk), d->path, names->data[i],
+				  zk_session_display(d->zk), sub(d), names->data[i],
 				  kind == MASTER_NODE_PROTOBUF ? "a protobuf info_ node"
 							       : "a bare UPID node");
 			str_copy(d->warned, names->data[i], sizeof d->warned);
