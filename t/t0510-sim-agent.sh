@@ -322,16 +322,20 @@ test_expect_success 'signal a task: its processes, not the executor; SIGSTOP and
 	! has "FAILURE exec=E7"
 '
 
-test_expect_success 'agent restart: a checkpointing executor re-subscribes (503 while recovering); others are killed' '
+test_expect_success 'agent restart: a checkpointing executor re-subscribes (503 while recovering); others are killed; command tasks likewise' '
 	run_exec F2 r1 R1 -resubscribe && run_exec F1 r2 R2 &&
-	wait_until 10 "has \"task=r1 state=TASK_RUNNING\" && has \"task=r2 state=TASK_RUNNING\"" &&
+	cmd launch F1 cr1 - "cmd=sleep 100" && cmd launch F2 cr2 - "cmd=sleep 100" &&
+	wait_until 10 "has \"task=r1 state=TASK_RUNNING\" && has \"task=r2 state=TASK_RUNNING\" && has \"task=cr2 state=TASK_RUNNING\" && has \"task=cr1 state=TASK_RUNNING\"" &&
 	cmd agent-restart &&
 	wait_until 10 "has \"task=r2 state=TASK_LOST source=SOURCE_AGENT reason=REASON_AGENT_RESTARTED\"" &&
 	wait_until 5 "has \"FAILURE exec=R2\"" &&
 	wait_until 10 "test \$(exec_log F2 R1 | grep -c \"^EVENT SUBSCRIBED\") = 2" &&
 	exec_log F2 R1 | grep -q "^SUBSCRIBE -> 503" &&
 	sleep 2.5 && ! has "task=r1 state=TASK_(LOST|FAILED|GONE)" && ! has "FAILURE exec=R1" &&
-	cmd kill F2 r1 && wait_until 5 "has \"task=r1 state=TASK_KILLED source=SOURCE_EXECUTOR\""
+	cmd kill F2 r1 && wait_until 5 "has \"task=r1 state=TASK_KILLED source=SOURCE_EXECUTOR\"" &&
+	has "task=cr1 state=TASK_LOST source=SOURCE_AGENT reason=REASON_AGENT_RESTARTED" &&
+	! has "task=cr2 state=TASK_LOST" && cmd kill F2 cr2 &&
+	wait_until 5 "has \"task=cr2 state=TASK_KILLED source=SOURCE_EXECUTOR\""
 '
 
 test_expect_success 're-SUBSCRIBE: unacknowledged updates are stored and ACKNOWLEDGED; a STAGING task not listed is TASK_LOST' '

@@ -28,11 +28,6 @@ static const Mesos__V1__CommandInfo *exec_command(struct agent_exec *ax)
 	return ax->e ? ax->e->info->command : ax->cmd_task->info->command;
 }
 
-static struct sim_framework *exec_fw(struct agent_exec *ax)
-{
-	return ax->e ? ax->e->fw : ax->cmd_task->fw;
-}
-
 void agent_exec_free(struct agent_exec *ax)
 {
 	if (!ax)
@@ -96,7 +91,12 @@ static void report_exit(struct agent_exec *ax, int ws)
 		if (at && !(at->has_state && agent_state_terminal(at->state))) {
 			char msg[200], why[120];
 			if (ax->report_pending) {
-				store(t, ax->exit_state, MESOS__V1__TASK_STATUS__SOURCE__SOURCE_AGENT,
+				Mesos__V1__TaskState st = ax->exit_state;
+				if (ax->report_lost)
+					st = agent_fw_partition_aware(t->fw)
+						? MESOS__V1__TASK_STATE__TASK_GONE
+						: MESOS__V1__TASK_STATE__TASK_LOST;
+				store(t, st, MESOS__V1__TASK_STATUS__SOURCE__SOURCE_AGENT,
 				      ax->exit_reason, true, ax->exit_message);
 			} else {
 				wstatus_text(ws, why, sizeof(why));
@@ -382,6 +382,10 @@ static void start_cb(struct ev_loop *loop, void *arg)
 	}
 	struct sim_agent *a = ax->as->a;
 	char err[512];
+	if (!exec_command(ax)) {
+		launch_failed(ax, "no CommandInfo to run");
+		return;
+	}
 	int rc = launch_sandbox_create(a->work_dir, a->id, ax->fw_id, ax->exec_id,
 				       ax->container_id, &ax->sandbox, err, sizeof(err));
 	if (rc < 0) {
@@ -430,7 +434,6 @@ int agent_exec_start(struct agent_state *as, struct sim_executor *e, struct sim_
 	if (e)
 		e->agent_priv = ax;
 	*out = ax;
-	(void)exec_fw;
 	return 0;
 }
 
