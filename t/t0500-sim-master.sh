@@ -12,7 +12,7 @@ test_description='mesos-sim master'
 . "$(dirname "$0")/test-lib.sh"
 
 SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
-CLIENT=$EM_BUILD_ROOT/t/sim_client
+CLIENT=$EM_BUILD_ROOT/t/mesos-sim/sim_client
 [[ -x $SIM && -x $CLIENT ]] || skip_all "mesos-sim or sim_client not built in $EM_BUILD_ROOT/t"
 command -v python3 >/dev/null || skip_all 'python3 is not installed'
 test_have_prereq CURL || skip_all 'curl is not installed'
@@ -90,8 +90,14 @@ test_expect_success 'agent loss: TASK_UNREACHABLE for a PARTITION_AWARE framewor
 	run agentloss $IP:$main_PORT $main_CONTROL 1 2
 '
 
+test_expect_success 'control API: pause/resume allocation, delay and drop a stream' '
+	run control $IP:$main_PORT $main_CONTROL 1
+'
+
 test_expect_success 'control API: /state lists agents, frameworks and completed ones' '
 	curl -sf "http://$IP:$main_CONTROL/state" >state.json &&
+	curl -sf "http://$IP:$main_PORT/master/state" >mstate.json &&
+	python3 -c "import json,sys; assert json.load(open(\"mstate.json\"))[\"version\"] == \"1.12.0\"" &&
 	python3 - state.json <<-\EOF
 	import json, sys
 	s = json.load(open(sys.argv[1]))

@@ -7,7 +7,8 @@
  *   POST /framework/delay?id=F&ms=N     hold F's events for N ms
  *   POST /agent/kill?id=A|index=I       agent and its executors die
  *   POST /agent/restart?id=A|index=I    agent comes back
- * Answers 200 {"ok":true,...} or 4xx {"error":"..."}. */
+ * Answers 200 {"ok":true,...} or 4xx {"error":"..."}. The masters serve
+ * the same state at GET /master/state and /state. */
 #include "master.h"
 
 #include "base/log.h"
@@ -190,7 +191,7 @@ static const char *agent_state_name(enum sim_agent_state s)
 	return s == SIM_AGENT_UP ? "UP" : s == SIM_AGENT_DOWN ? "DOWN" : "REMOVED";
 }
 
-static void state_handler(struct http_req *req, void *arg)
+void sim_state_handler(struct http_req *req, void *arg)
 {
 	struct sim *sim = arg;
 	cJSON *j = cJSON_CreateObject(), *fws = cJSON_CreateArray(), *done = cJSON_CreateArray(),
@@ -343,7 +344,7 @@ int sim_control_start(struct sim *sim, char *err, size_t errlen)
 		.bind_host = sim->cfg.bind_host, .port = sim->cfg.control_port, .name = "control",
 	};
 	struct http_route routes[] = {
-		{.method = "GET", .path = "/state", .fn = state_handler},
+		{.method = "GET", .path = "/state", .fn = sim_state_handler},
 		{.method = "POST", .path = "/allocation/pause", .fn = pause_handler},
 		{.method = "POST", .path = "/allocation/resume", .fn = pause_handler},
 		{.method = "POST", .path = "/master/failover", .fn = failover_handler},

@@ -115,6 +115,23 @@ void sim_fw_remove(struct sim_framework *fw);
 void sim_fw_delay(struct sim_framework *fw, uint64_t ms);
 void sim_sched_free_priv(struct sim_framework *fw);
 
+/* ---- sched_check.c ---- */
+
+/* Header `name` is exactly `want` (byte for byte). */
+bool sim_header_is(const struct http_req *req, const char *name, const char *want);
+/* Whether an Accept header value allows media type `type`. */
+bool sim_accepts(const char *accept, size_t len, const char *type);
+/* Basic auth against --credentials: 0 (principal filled, "" when auth is
+ * off) or -EACCES. */
+int sim_authenticate(struct sim *sim, struct http_req *req, char *principal, size_t plen);
+/* Mesos' Call validation: NULL or the error text (maybe in buf). */
+const char *sim_validate_call(const Mesos__V1__Scheduler__Call *c, const char *principal,
+			      char *buf, size_t buflen);
+/* The FrameworkInfo and suppressed roles of a SUBSCRIBE: NULL or text. */
+const char *sim_validate_subscribe(const Mesos__V1__Scheduler__Call__Subscribe *sub,
+				   bool multi_role, char *buf, size_t buflen);
+bool sim_info_multi_role(const Mesos__V1__FrameworkInfo *fi);
+
 /* ---- sched_calls.c ---- */
 
 int sim_call_dispatch(struct sim_framework *fw, const Mesos__V1__Scheduler__Call *call,
@@ -160,6 +177,8 @@ int sim_zk_start(struct sim *sim, char *err, size_t errlen);
 void sim_zk_leader_changed(struct sim *sim);
 void sim_zk_free(struct sim *sim);
 int sim_control_start(struct sim *sim, char *err, size_t errlen);
+/* GET handler of /state (arg: struct sim *). */
+void sim_state_handler(struct http_req *req, void *arg);
 int sim_credentials_load(struct sim *sim, const char *path, char *err, size_t errlen);
 
 #endif

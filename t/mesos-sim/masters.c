@@ -72,6 +72,11 @@ int sim_masters_start(struct sim *sim, char *err, size_t errlen)
 		}
 		m->port = http_server_port(m->http);
 		rc = sim_sched_routes(m);
+		for (int k = 0; rc == 0 && k < 2; k++) {
+			struct http_route sr = {.method = "GET", .path = k ? "/state" : "/master/state",
+						.fn = sim_state_handler, .arg = sim};
+			rc = http_server_add_route(m->http, &sr);
+		}
 		if (rc != 0) {
 			snprintf(err, errlen, "master %d: routes: %s", i, strerror(-rc));
 			return rc;
