@@ -34,35 +34,54 @@
  * Errors: 0 or a negative errno, as everywhere in the project.
  *
  * ---- Known differences from Mesos 1.12 (keep this list current) ----
- *  - Protobuf only: JSON requests get 415 (Content-Type application/json)
- *    or 406 (SUBSCRIBE whose Accept allows only JSON) with a body saying
- *    the sim speaks protobuf only. A missing Accept, which Mesos answers
- *    with JSON, gets protobuf here.
- *  - One process: masters are ports of one process sharing one model.
- *    A master failover (control API) closes every subscription stream and
- *    forgets outstanding offers; frameworks are kept as "recovered" (calls
- *    answer 403 "Framework is not subscribed" until they re-subscribe),
- *    as if every agent re-registered at once. Their failover_timeout
- *    starts at the failover.
- *  - Agents register instantly; there is no agent<->master protocol, no
- *    agent reregistration timeout, no registry. Agent loss is declared by
- *    the control API, not by missed pings; --agent-timeout is the whole
- *    health-check window (Mesos: 5 pings x 15 s, then up to a 20%
- *    rate-limited removal).
+ *  - Protobuf only: a JSON request gets 415 (Content-Type
+ *    application/json) or 406 (SUBSCRIBE whose Accept allows JSON but not
+ *    protobuf), with a body saying the sim speaks protobuf only. Where
+ *    Mesos would pick JSON (no Accept, a wildcard, both types) the sim
+ *    answers protobuf.
+ *  - One process: the masters are ports of one process sharing one model.
+ *    A master failover (control API) ends every subscription stream and
+ *    forgets offers and filters; frameworks stay known but disconnected
+ *    (403 "Framework is not subscribed" until they re-subscribe), as if
+ *    every agent had re-registered at once, and their failover_timeout
+ *    starts at the failover. The new leader gets a new MasterInfo.id;
+ *    framework, offer and agent ids keep their counters.
+ *  - Agents register at once; there is no agent<->master protocol, no
+ *    registry and no agent_reregister_timeout. Agent loss is declared by
+ *    the control API (/agent/kill), not by missed pings: offers on the
+ *    agent are rescinded at once, and after --agent-timeout (the whole
+ *    health-check window; Mesos: 5 pings x 15 s plus a rate-limited
+ *    removal) its tasks get TASK_LOST / TASK_UNREACHABLE with
+ *    REASON_AGENT_REMOVED, "health check timed out". A removed agent that
+ *    comes back gets a new agent id and no tasks (Mesos 1.12 lets an
+ *    unreachable agent re-register with its old id).
  *  - Offer operations: LAUNCH, RESERVE, UNRESERVE, CREATE, DESTROY. No
  *    LAUNCH_GROUP, no operation feedback (Operation.id on RESERVE etc. is
- *    ignored, no UPDATE_OPERATION_STATUS), no resource providers, no
- *    shared or revocable resources, no quota, weights or offer
- *    constraints. UPDATE_FRAMEWORK, REQUEST, inverse offers, operation
- *    reconciliation: 202 and ignored (UPDATE_FRAMEWORK: 200, no change).
- *  - Roles: offers go to the framework's roles (MULTI_ROLE roles, or
- *    the deprecated role, default "*"); one offer per agent per role.
- *    No role authorization, no ACLs.
- *  - Allocation is a plain round robin over frameworks, not DRF.
- *  - Error texts of checks that §L did not observe follow the Mesos source
- *    as far as we know it; validation covers what etcd-mesos can send
- *    plus the common mistakes, not all of Mesos' validation.
- *  - Authentication: Basic only (--credentials), no authorization.
+ *    ignored; no UPDATE_OPERATION_STATUS), no resource providers, shared
+ *    or revocable resources, quota, weights, offer constraints, static
+ *    reservations or refined (stacked) reservations. A dropped RESERVE/
+ *    CREATE/... is only logged, as Mesos does without Operation.id.
+ *  - UPDATE_FRAMEWORK answers 200 and changes nothing; REQUEST, inverse
+ *    offers, ACKNOWLEDGE_OPERATION_STATUS, RECONCILE_OPERATIONS: 202 and
+ *    ignored.
+ *  - Roles: offers go to the framework's roles (MULTI_ROLE roles, else the
+ *    deprecated role, default "*"), one offer per agent and role; no role
+ *    authorization or ACLs. Allocation is round robin, not DRF; a cycle
+ *    runs every --allocation-interval and at once on SUBSCRIBE, REVIVE
+ *    and an agent coming back. A filter (DECLINE/ACCEPT refuse_seconds)
+ *    holds while the available resources fit in the refused ones.
+ *  - Task validation covers what etcd-mesos can send plus common mistakes
+ *    (id, agent, command vs executor, executor framework id and command,
+ *    resource kinds, containment); it is not all of Mesos' validation.
+ *    Error texts that §L did not observe follow the Mesos source as far
+ *    as we know it.
+ *  - Authentication: HTTP Basic only (--credentials), no authorization;
+ *    the 401 body is empty.
+ *  - /master/state and the control API's /state have the shape of Mesos'
+ *    /master/state for what the tests read (frameworks with tasks,
+ *    statuses and resources; agents), not every field.
+ *  - Agent ports: agent i's port ranges are those of --resources shifted
+ *    by i*1000, so agents on one loopback address never share ports.
  */
 #ifndef EM_T_MESOS_SIM_SIM_H
 #define EM_T_MESOS_SIM_SIM_H
