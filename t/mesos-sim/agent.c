@@ -25,8 +25,8 @@
  *    from the sim's own environment (nothing of it reaches an executor).
  *  - The executor API checks, in this order: method, Content-Type, body,
  *    validation, Accept (SUBSCRIBE), recovery (503, for SUBSCRIBE too),
- *    framework, executor, state. Mesos lets a SUBSCRIBE through while
- *    recovering; the sim answers it 503 like every other call.
+ *    framework, executor, state. Mesos' handler checks recovery only for
+ *    non-SUBSCRIBE calls; the sim answers a SUBSCRIBE 503 as well.
  *    UNKNOWN call type: 501. A SUBSCRIBE from an executor being shut
  *    down: 403 "Executor is terminating".
  *  - Updates for a task the agent does not know are acknowledged to the
@@ -61,6 +61,11 @@
  *    in it but the executor); Mesos has cgroups for that.
  *  - Sandboxes are never garbage-collected; every executor run gets a new
  *    one (runs/latest points at it) as in Mesos.
+ *  - Messages that PROTOCOLS.md §L did not observe are the sim's wording:
+ *    "Executor did not register within 1mins", "Executor did not
+ *    reregister within 2secs", "Task was not received by the executor",
+ *    "Task killed before delivery to the executor", "Failed to launch
+ *    container: Failed to fetch '<uri>': <cause>".
  *  - No resource isolation or limits; volumes are symlinks (the POSIX
  *    filesystem isolator's way), whatever their mode (RO is not enforced).
  */
