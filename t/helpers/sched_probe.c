@@ -19,6 +19,9 @@
  * Commands, one per stdin line, words separated by spaces:
  *   decline [REFUSE_S]      every held offer
  *   launch TASK CMD...      a command task on the first held offer
+ *   launch-exec TASK EXECUTOR PATH [DATA]
+ *                           a task for the custom executor PATH (run as
+ *                           its own argv[0]); DATA goes in TaskInfo.data
  *   reserve                 cpus 0.1 + disk 16 of the first offer for --role
  *   create VOLUME           a volume on the role's reserved disk
  *   destroy VOLUME          that volume
@@ -29,7 +32,7 @@
  *
  * Flags: --master= --user= --name= --role= --principal= --secret=
  * --fw-id= --failover-timeout= --heartbeat-misses= --backoff-max-ms=
- * --call-timeout-ms= --https --ca-file=
+ * --call-timeout-ms= --https --ca-file= --no-checkpoint
  */
 #include <errno.h>
 #include <signal.h>
@@ -288,6 +291,66 @@ static int cmd_launch(char **w, int n)
 	return rc;
 }
 
+static int cmd_launch_exec(char **w, int n)
+{
+	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT;
+	Mesos__V1__Offer__Operation__Launch la = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+	Mesos__V1__TaskInfo ti = MESOS__V1__TASK_INFO__INIT, *tip = &ti;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__ExecutorInfo ei = MESOS__V1__EXECUTOR_INFO__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__CommandInfo ec = MESOS__V1__COMMAND_INFO__INIT;
+	struct res_need exec_need = { .cpus = 0.1, .mem = 32 }, task_need = { .cpus = 0.1, .mem = 32 };
+	struct res_list er = RES_LIST_INIT, tr = RES_LIST_INIT;
+	struct res_pool pool;
+	char *argv0[1];
+	int rc;
+
+	if (n < 4 || !P.n_offers)
+		return -EINVAL;
+	if ((rc = res_pool_init(&pool, P.offers[0])) < 0)
+		return rc;
+	rc = res_pool_take_launch(&pool, &exec_need, &task_need, NULL, &er, &tr, NULL);
+	res_pool_finish(&pool);
+	if (rc < 0)
+		return rc;
+	eid.value = w[2];
+	ei.executor_id = &eid;
+	ei.framework_id = P.offers[0]->framework_id;
+	ei.has_type = 1;
+	ei.type = MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM;
+	ec.has_shell = 1;
+	ec.shell = 0;
+	ec.value = w[3];
+	argv0[0] = w[3];
+	ec.n_arguments = 1;
+	ec.arguments = argv0;
+	ei.command = &ec;
+	ei.n_resources = er.n;
+	ei.resources = er.v;
+	tid.value = w[1];
+	ti.name = w[1];
+	ti.task_id = &tid;
+	ti.agent_id = P.offers[0]->agent_id;
+	ti.n_resources = tr.n;
+	ti.resources = tr.v;
+	ti.executor = &ei;
+	if (n > 4) {
+		ti.has_data = 1;
+		ti.data.data = (uint8_t *)w[4];
+		ti.data.len = strlen(w[4]);
+	}
+	la.n_task_infos = 1;
+	la.task_infos = &tip;
+	op.has_type = 1;
+	op.type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+	op.launch = &la;
+	rc = accept_ops(0, &op);
+	res_list_finish(&er);
+	res_list_finish(&tr);
+	return rc;
+}
+
 static int cmd_reserve(void)
 {
 	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT;
@@ -431,6 +494,8 @@ static void command(char *line)
 			drop_offers();
 	} else if (strcmp(w[0], "launch") == 0) {
 		rc = cmd_launch(w, n);
+	} else if (strcmp(w[0], "launch-exec") == 0) {
+		rc = cmd_launch_exec(w, n);
 	} else if (strcmp(w[0], "reserve") == 0) {
 		rc = cmd_reserve();
 	} else if (strcmp(w[0], "create") == 0 && n == 2) {
@@ -547,7 +612,7 @@ int main(int argc, char **argv)
 	cfg.framework.name = (v = flag(argc, argv, "name")) ? v : "sched-probe";
 	cfg.framework.id = flag(argc, argv, "fw-id");
 	cfg.framework.failover_timeout_s = (v = flag(argc, argv, "failover-timeout")) ? atof(v) : 60;
-	cfg.framework.checkpoint = true;
+	cfg.framework.checkpoint = flag(argc, argv, "no-checkpoint") == NULL;
 	P.role = flag(argc, argv, "role");
 	if (P.role) {
 		roles[0] = P.role;
