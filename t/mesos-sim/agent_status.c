@@ -103,10 +103,11 @@ static void forward_head(struct agent_task *at)
 	struct agent_state *as = agent_of(a);
 	if (!as || as->state == AGENT_DEAD || as->state == AGENT_RECOVERING)
 		return;          /* resumed by agent_status_resume */
-	sim_master_status_update(at->t, at->head->st);
 	if (!at->backoff_ms)
 		at->backoff_ms = (uint64_t)agent_conf.update_retry_min_ms;
 	ev_timer_start(a->sim->loop, &at->retry, at->backoff_ms, 0);
+	/* last: nothing of at is touched after the master had it */
+	sim_master_status_update(at->t, at->head->st);
 }
 
 static void retry_cb(struct ev_loop *loop, void *arg)
