@@ -243,7 +243,8 @@ static int subscribe(void)
 {
 	Mesos__V1__Scheduler__Call c = MESOS__V1__SCHEDULER__CALL__INIT;
 	Mesos__V1__Scheduler__Call__Subscribe s = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
-	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo fi;
+	mesos__v1__framework_info__init(&fi);
 	Mesos__V1__FrameworkInfo__Capability cap = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT, *caps[1] = { &cap };
 	fi.user = "root";
 	fi.name = "em-test-scheduler";

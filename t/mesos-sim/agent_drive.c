@@ -265,7 +265,8 @@ static int cmd_framework(char **f, int n)
 	if (n < 2 || sim_framework_find(&g_sim, f[1]))
 		return -EINVAL;
 	struct sim_framework *fw = calloc(1, sizeof(*fw));
-	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo fi;
+	mesos__v1__framework_info__init(&fi);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Mesos__V1__FrameworkInfo__Capability caps[2], *capp[2];
 	size_t ncap = 0;
@@ -327,7 +328,7 @@ static int cmd_launch(char **f, int n, char *err, size_t errlen)
 	Mesos__V1__CommandInfo__URI uris[8], *urip[8];
 	Mesos__V1__Environment__Variable vars[16], *varp[16];
 	char *args[16];
-	Mesos__V1__Resource res = MESOS__V1__RESOURCE__INIT, *resp[1] = { &res };
+	Mesos__V1__Resource res, *resp[1] = { &res };
 	Mesos__V1__Resource__DiskInfo disk = MESOS__V1__RESOURCE__DISK_INFO__INIT;
 	Mesos__V1__Resource__DiskInfo__Persistence pers = MESOS__V1__RESOURCE__DISK_INFO__PERSISTENCE__INIT;
 	Mesos__V1__Volume vol = MESOS__V1__VOLUME__INIT;
@@ -336,6 +337,7 @@ static int cmd_launch(char **f, int n, char *err, size_t errlen)
 	size_t nu = 0, nv = 0, na = 0;
 	char volbuf[512];
 
+	mesos__v1__resource__init(&res);
 	tid.value = f[2];
 	aid.value = g_agent.id;
 	ti.name = f[2];
