@@ -2,6 +2,7 @@
 #include "mesos/exec_call.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "mesos/uuid.h"
@@ -128,4 +129,101 @@ int exec_update_new(const Mesos__V1__TaskStatus *status, double now_s,
 		&mesos__v1__executor__call__update__descriptor, NULL, b.len, (const uint8_t *)b.data);
 	buf_finish(&b);
 	return *out ? 0 : -ENOMEM;
+}
+
+/* ---- LAUNCH_GROUP: our protos leave LaunchGroup out (we never ask for
+ * it), so its bytes stay in the event's unknown fields: Event.launch_group
+ * (8) -> LaunchGroup.task_group (1) -> TaskGroupInfo.tasks (1, repeated
+ * TaskInfo). ---- */
+
+static bool pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (*p < end && shift < 64) {
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return true;
+		shift += 7;
+	}
+	return false;
+}
+
+/* Next length-delimited field numbered `want`; other fields are skipped. */
+static bool pb_find(const uint8_t **p, const uint8_t *end, unsigned want,
+		    const uint8_t **val, size_t *len)
+{
+	uint64_t key, n;
+
+	while (*p < end) {
+		if (!pb_varint(p, end, &key))
+			return false;
+		switch (key & 7) {
+		case 0:
+			if (!pb_varint(p, end, &n))
+				return false;
+			break;
+		case 1:
+			if (end - *p < 8)
+				return false;
+			*p += 8;
+			break;
+		case 5:
+			if (end - *p < 4)
+				return false;
+			*p += 4;
+			break;
+		case 2:
+			if (!pb_varint(p, end, &n) || n > (uint64_t)(end - *p))
+				return false;
+			if ((key >> 3) == want) {
+				*val = *p;
+				*len = (size_t)n;
+				*p += n;
+				return true;
+			}
+			*p += n;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+size_t exec_launch_group_tasks(const Mesos__V1__Executor__Event *e,
+			       void (*fn)(const Mesos__V1__TaskInfo *t, void *arg), void *arg)
+{
+	const uint8_t *lg = NULL, *tg = NULL, *ti, *p, *end;
+	size_t lg_len = 0, tg_len = 0, ti_len, i, n = 0;
+
+	for (i = 0; i < e->base.n_unknown_fields; i++) {
+		const ProtobufCMessageUnknownField *f = &e->base.unknown_fields[i];
+		if (f->tag == 8 && f->wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
+			/* protobuf-c keeps the length prefix with the bytes */
+			const uint8_t *q = f->data;
+			uint64_t len;
+			if (pb_varint(&q, f->data + f->len, &len) &&
+			    len == (uint64_t)(f->data + f->len - q)) {
+				lg = q;
+				lg_len = (size_t)len;
+			}
+		}
+	}
+	p = lg;
+	if (!lg || !pb_find(&p, lg + lg_len, 1, &tg, &tg_len))
+		return 0;
+	p = tg;
+	end = tg + tg_len;
+	while (pb_find(&p, end, 1, &ti, &ti_len)) {
+		Mesos__V1__TaskInfo *t = mesos__v1__task_info__unpack(NULL, ti_len, ti);
+		if (t && t->task_id && t->task_id->value) {
+			fn(t, arg);
+			n++;
+		}
+		mesos__v1__task_info__free_unpacked(t, NULL);
+	}
+	return n;
 }

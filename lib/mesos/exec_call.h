@@ -40,4 +40,10 @@ int exec_encode_message(const char *framework_id, const char *executor_id,
 int exec_update_new(const Mesos__V1__TaskStatus *status, double now_s,
 		    Mesos__V1__Executor__Call__Update **out);
 
+/* The tasks of a LAUNCH_GROUP event, read from its unknown fields (our
+ * protos leave LaunchGroup out); fn gets each TaskInfo that has a task id
+ * (valid during the call). Returns how many; 0 for anything unreadable. */
+size_t exec_launch_group_tasks(const Mesos__V1__Executor__Event *e,
+			       void (*fn)(const Mesos__V1__TaskInfo *t, void *arg), void *arg);
+
 #endif

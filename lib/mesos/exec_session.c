@@ -1,5 +1,7 @@
-/* exec_session — the executor's subscription and calls; see exec_session.h. */
-#include "mesos/exec_session.h"
+/* exec_session — the executor's subscription: SUBSCRIBE, the event
+ * stream, re-subscription per C.5; see exec_session.h (UPDATE and MESSAGE
+ * are in exec_updates.c). */
+#include "mesos/exec_session_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,81 +20,7 @@
 #include "net/http_client.h"
 #include "net/tls.h"
 
-#define CT_PROTOBUF "application/x-protobuf"
-#define MAX_ERR_BODY 4096
-
-typedef Mesos__V1__Executor__Event Event;
-typedef Mesos__V1__Executor__Call__Update Update;
-
-enum state {
-	ST_STOPPED,      /* not started, or lost for good */
-	ST_WAIT,         /* retry timer running */
-	ST_CONNECTING,   /* SUBSCRIBE sent */
-	ST_STREAM,       /* 200 received */
-};
-
-struct upd {
-	struct upd *next;
-	Update *u;
-	bool posted;     /* the agent has it (202, or carried by a SUBSCRIBE) */
-	bool carried;    /* in the SUBSCRIBE now in flight */
-	bool acked;      /* acknowledged while its POST was in flight */
-};
-
-struct task {
-	struct task *next;
-	Mesos__V1__TaskInfo *t;
-};
-
-struct msg {
-	struct msg *prev, *next;
-	struct exec_session *s;
-	struct http_call *call;
-};
-
-struct exec_session {
-	struct ev_loop *loop;
-	struct exec_session_cbs cbs;
-	void *arg;
-	char *framework_id, *executor_id;
-	struct url url;
-	char url_text[URL_MAX_HOST + URL_MAX_PATH + 16];
-	char auth[8192];                  /* "Bearer ..." or "" (never logged) */
-	bool checkpoint;
-	uint64_t recovery_ms, backoff_max_ms;
-	uint64_t subscribe_timeout_ms, call_timeout_ms;
-
-	struct http_client *http;
-	struct tls_config *tls;
-
-	enum state state;
-	bool subscribed;
-	struct http_call *sub;
-	int sub_status;
-	struct buf err_body;
-	struct mesos_event_reader reader;
-	bool reader_on;
-	uint64_t stream_gen;
-	uint64_t lost_since_ms;           /* 0 while subscribed */
-	struct ev_timer retry_timer;
-	struct backoff backoff;
-
-	struct upd *upds;                 /* in the order given */
-	struct upd *inflight;             /* the one UPDATE being posted */
-	struct http_call *upd_call;
-	struct ev_timer upd_timer;
-	struct backoff upd_backoff;
-	struct task *tasks;
-	struct msg msgs;                  /* list head */
-
-	unsigned depth;
-	bool freed;
-};
-
-#define NOTIFY(s, call) ((s)->depth++, (call), (s)->depth--, !(s)->freed)
-
 static void connect_now(struct exec_session *s);
-static void pump(struct exec_session *s);
 static void final_free(struct ev_loop *loop, void *arg);
 
 const char *exec_lost_reason_name(enum exec_lost_reason why)
@@ -117,14 +45,6 @@ static void *pb_dup(const ProtobufCMessage *m)
 	}
 	buf_finish(&b);
 	return copy;
-}
-
-static void upd_free(struct upd *u)
-{
-	if (!u)
-		return;
-	protobuf_c_message_free_unpacked(&u->u->base, NULL);
-	free(u);
 }
 
 static void stop_stream(struct exec_session *s)
@@ -207,7 +127,7 @@ static void ack(struct exec_session *s, const Mesos__V1__Executor__Event__Acknow
 			if (u == s->inflight)
 				u->acked = true;   /* freed when its POST ends */
 			else
-				upd_free(u);
+				exec_upd_free(u);
 			break;
 		}
 	}
@@ -227,66 +147,6 @@ static void ack(struct exec_session *s, const Mesos__V1__Executor__Event__Acknow
 	}
 }
 
-/* Our protos leave LaunchGroup out (we never ask for it), so its bytes stay
- * in the event's unknown fields: Event.launch_group (8) -> LaunchGroup
- * .task_group (1) -> TaskGroupInfo.tasks (1, repeated TaskInfo). */
-static bool pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-	unsigned shift = 0;
-
-	*v = 0;
-	while (*p < end && shift < 64) {
-		uint8_t b = *(*p)++;
-		*v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return true;
-		shift += 7;
-	}
-	return false;
-}
-
-/* Next length-delimited field numbered `want`; other fields are skipped. */
-static bool pb_find(const uint8_t **p, const uint8_t *end, unsigned want,
-		    const uint8_t **val, size_t *len)
-{
-	uint64_t key, n;
-
-	while (*p < end) {
-		if (!pb_varint(p, end, &key))
-			return false;
-		switch (key & 7) {
-		case 0:
-			if (!pb_varint(p, end, &n))
-				return false;
-			break;
-		case 1:
-			if (end - *p < 8)
-				return false;
-			*p += 8;
-			break;
-		case 5:
-			if (end - *p < 4)
-				return false;
-			*p += 4;
-			break;
-		case 2:
-			if (!pb_varint(p, end, &n) || n > (uint64_t)(end - *p))
-				return false;
-			if ((key >> 3) == want) {
-				*val = *p;
-				*len = (size_t)n;
-				*p += n;
-				return true;
-			}
-			*p += n;
-			break;
-		default:
-			return false;
-		}
-	}
-	return false;
-}
-
 static void refuse_one(struct exec_session *s, const Mesos__V1__TaskInfo *t)
 {
 	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
@@ -302,33 +162,9 @@ static void refuse_one(struct exec_session *s, const Mesos__V1__TaskInfo *t)
 			  t->task_id->value, strerror(-rc));
 }
 
-static void refuse_group(struct exec_session *s, const Event *e)
+static void refuse_cb(const Mesos__V1__TaskInfo *t, void *arg)
 {
-	const uint8_t *lg = NULL, *tg = NULL, *ti, *p, *end;
-	size_t lg_len = 0, tg_len = 0, ti_len, i, n = 0;
-
-	for (i = 0; i < e->base.n_unknown_fields; i++) {
-		const ProtobufCMessageUnknownField *f = &e->base.unknown_fields[i];
-		if (f->tag == 8 && f->wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
-			lg = f->data;
-			lg_len = f->len;
-		}
-	}
-	p = lg;
-	if (lg && pb_find(&p, lg + lg_len, 1, &tg, &tg_len)) {
-		p = tg;
-		end = tg + tg_len;
-		while (pb_find(&p, end, 1, &ti, &ti_len)) {
-			Mesos__V1__TaskInfo *t = mesos__v1__task_info__unpack(NULL, ti_len, ti);
-			if (t && t->task_id) {
-				refuse_one(s, t);
-				n++;
-			}
-			mesos__v1__task_info__free_unpacked(t, NULL);
-		}
-	}
-	if (!n)
-		log_error("mesos executor session: a LAUNCH_GROUP without readable tasks; ignored");
+	refuse_one(arg, t);
 }
 
 static int dispatch(struct exec_session *s, const Event *e, int type)
@@ -347,7 +183,7 @@ static int dispatch(struct exec_session *s, const Event *e, int type)
 		if (s->cbs.on_subscribed && e->subscribed &&
 		    !NOTIFY(s, s->cbs.on_subscribed(s, e->subscribed, s->arg)))
 			return 1;
-		pump(s);
+		exec_updates_pump(s);
 		return 0;
 	}
 	case MESOS__V1__EXECUTOR__EVENT__TYPE__ERROR: {
@@ -385,7 +221,9 @@ static int dispatch(struct exec_session *s, const Event *e, int type)
 		break;
 	}
 	case MESOS__V1__EXECUTOR__EVENT__TYPE__LAUNCH_GROUP:
-		refuse_group(s, e);
+		if (exec_launch_group_tasks(e, refuse_cb, s) == 0)
+			log_error("mesos executor session: a LAUNCH_GROUP without readable tasks; "
+				  "ignored");
 		break;
 	case MESOS__V1__EXECUTOR__EVENT__TYPE__KILL:
 		if (e->kill && s->cbs.on_kill && !NOTIFY(s, s->cbs.on_kill(s, e->kill, s->arg)))
@@ -582,172 +420,6 @@ fail:
 	     true);
 }
 
-/* ---- UPDATE, one at a time ---- */
-
-static void on_upd_timer(struct ev_loop *loop, void *arg)
-{
-	(void)loop;
-	pump(arg);
-}
-
-static void upd_done(struct http_call *call, const struct http_reply *r, void *arg)
-{
-	struct exec_session *s = arg;
-	struct upd *u = s->inflight, **pp;
-	char text[MESOS_UUID_TEXT];
-
-	(void)call;
-	s->upd_call = NULL;
-	s->inflight = NULL;
-	mesos_uuid_format(u->u->status->uuid.data, u->u->status->uuid.len, text);
-	if (u->acked) {
-		upd_free(u);
-	} else if (r->status == 202 || r->status == 200) {
-		u->posted = true;
-		backoff_reset(&s->upd_backoff);
-	} else if (r->status == 400) {
-		log_error("mesos executor session: agent refused update %s of task %s: \"%.300s\"; "
-			  "dropped", text, u->u->status->task_id->value, r->body ? r->body : "");
-		for (pp = &s->upds; *pp; pp = &(*pp)->next)
-			if (*pp == u) {
-				*pp = u->next;
-				break;
-			}
-		upd_free(u);
-	} else {
-		uint64_t ms = backoff_next(&s->upd_backoff, backoff_random());
-		log_warn("mesos executor session: update %s of task %s: %s%d; retrying in %llu ms",
-			 text, u->u->status->task_id->value,
-			 r->status ? "answer " : r->errmsg ? r->errmsg : "failed",
-			 r->status, (unsigned long long)ms);
-		ev_timer_start(s->loop, &s->upd_timer, ms, 0);
-		return;
-	}
-	pump(s);
-}
-
-static void pump(struct exec_session *s)
-{
-	struct http_kv hdr[2];
-	size_t nh = 0;
-	struct http_client_request req = { 0 };
-	struct http_client_cbs cbs = { NULL, NULL, upd_done };
-	struct buf body = BUF_INIT;
-	struct upd *u;
-	int rc;
-
-	if (!s->subscribed || s->upd_call || ev_timer_active(&s->upd_timer) || s->freed)
-		return;
-	for (u = s->upds; u && u->posted; u = u->next)
-		;
-	if (!u)
-		return;
-	if ((rc = exec_encode_update(s->framework_id, s->executor_id, u->u, &body)) < 0) {
-		log_error("mesos executor session: cannot encode an update: %s", strerror(-rc));
-		buf_finish(&body);
-		return;
-	}
-	hdr[nh++] = (struct http_kv){ "Content-Type", CT_PROTOBUF };
-	if (s->auth[0])
-		hdr[nh++] = (struct http_kv){ "Authorization", s->auth };
-	req.method = "POST";
-	req.url = s->url_text;
-	req.headers = hdr;
-	req.num_headers = nh;
-	req.body = body.data;
-	req.body_len = body.len;
-	req.timeout_ms = s->call_timeout_ms;
-	req.max_body = 64 * 1024;
-	rc = http_client_start(s->http, &req, &cbs, s, &s->upd_call);
-	buf_finish(&body);
-	if (rc < 0) {
-		s->upd_call = NULL;
-		log_warn("mesos executor session: %s", http_client_errmsg(s->http));
-		ev_timer_start(s->loop, &s->upd_timer,
-			       backoff_next(&s->upd_backoff, backoff_random()), 0);
-		return;
-	}
-	s->inflight = u;
-}
-
-int exec_session_update(struct exec_session *s, const Mesos__V1__TaskStatus *status)
-{
-	struct upd *u, **pp;
-	int rc;
-
-	u = calloc(1, sizeof *u);
-	if (!u)
-		return -ENOMEM;
-	rc = exec_update_new(status, (double)time(NULL), &u->u);
-	if (rc < 0) {
-		free(u);
-		return rc;
-	}
-	for (pp = &s->upds; *pp; pp = &(*pp)->next)
-		;
-	*pp = u;
-	pump(s);
-	return 0;
-}
-
-/* ---- MESSAGE ---- */
-
-static void msg_done(struct http_call *call, const struct http_reply *r, void *arg)
-{
-	struct msg *m = arg;
-
-	(void)call;
-	m->prev->next = m->next;
-	m->next->prev = m->prev;
-	if (r->status != 202 && r->status != 200)
-		log_warn("mesos executor session: MESSAGE to the scheduler: %s%d",
-			 r->status ? "answer " : r->errmsg ? r->errmsg : "failed", r->status);
-	free(m);
-}
-
-int exec_session_message(struct exec_session *s, const void *data, size_t len)
-{
-	struct http_kv hdr[2];
-	size_t nh = 0;
-	struct http_client_request req = { 0 };
-	struct http_client_cbs cbs = { NULL, NULL, msg_done };
-	struct buf body = BUF_INIT;
-	struct msg *m = NULL;
-	int rc;
-
-	if (!s->subscribed)
-		return -ENOTCONN;
-	if ((rc = exec_encode_message(s->framework_id, s->executor_id, data, len, &body)) < 0)
-		goto fail;
-	rc = -ENOMEM;
-	if (!(m = calloc(1, sizeof *m)))
-		goto fail;
-	m->s = s;
-	hdr[nh++] = (struct http_kv){ "Content-Type", CT_PROTOBUF };
-	if (s->auth[0])
-		hdr[nh++] = (struct http_kv){ "Authorization", s->auth };
-	req.method = "POST";
-	req.url = s->url_text;
-	req.headers = hdr;
-	req.num_headers = nh;
-	req.body = body.data;
-	req.body_len = body.len;
-	req.timeout_ms = s->call_timeout_ms;
-	req.max_body = 64 * 1024;
-	if ((rc = http_client_start(s->http, &req, &cbs, m, &m->call)) < 0)
-		goto fail;
-	m->next = &s->msgs;
-	m->prev = s->msgs.prev;
-	s->msgs.prev->next = m;
-	s->msgs.prev = m;
-	buf_finish(&body);
-	return 0;
-fail:
-	free(m);
-	buf_finish(&body);
-	return rc;
-}
-
 /* ---- life ---- */
 
 int exec_session_new(const struct exec_session_config *cfg, const struct exec_session_cbs *cbs,
@@ -775,7 +447,7 @@ int exec_session_new(const struct exec_session_config *cfg, const struct exec_se
 	s->arg = arg;
 	s->msgs.next = s->msgs.prev = &s->msgs;
 	ev_timer_init(&s->retry_timer, on_retry, s);
-	ev_timer_init(&s->upd_timer, on_upd_timer, s);
+	ev_timer_init(&s->upd_timer, exec_updates_on_timer, s);
 	buf_init(&s->err_body);
 	s->framework_id = strdup(env->framework_id);
 	s->executor_id = strdup(env->executor_id);
@@ -853,20 +525,7 @@ static void teardown_io(struct exec_session *s)
 	s->state = ST_STOPPED;
 	ev_timer_stop(s->loop, &s->retry_timer);
 	ev_timer_stop(s->loop, &s->upd_timer);
-	if (s->upd_call) {
-		http_call_cancel(s->upd_call);
-		s->upd_call = NULL;
-	}
-	if (s->inflight && s->inflight->acked)
-		upd_free(s->inflight);
-	s->inflight = NULL;
-	while (s->msgs.next != &s->msgs) {
-		struct msg *m = s->msgs.next;
-		http_call_cancel(m->call);
-		m->prev->next = m->next;
-		m->next->prev = m->prev;
-		free(m);
-	}
+	exec_updates_drop(s);
 }
 
 static void final_free(struct ev_loop *loop, void *arg)
@@ -880,7 +539,7 @@ static void final_free(struct ev_loop *loop, void *arg)
 	while (s->upds) {
 		struct upd *u = s->upds;
 		s->upds = u->next;
-		upd_free(u);
+		exec_upd_free(u);
 	}
 	while (s->tasks) {
 		struct task *t = s->tasks;

@@ -1,5 +1,7 @@
-/* sched_session — the scheduler's subscription and calls; see sched_session.h. */
-#include "mesos/sched_session.h"
+/* sched_session — the scheduler's subscription: SUBSCRIBE, the event
+ * stream, redirects, backoff, heartbeats, the ZooKeeper leader; see
+ * sched_session.h (calls are in sched_calls.c). */
+#include "mesos/sched_session_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,97 +9,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/buf.h"
 #include "base/log.h"
 #include "base/strutil.h"
-#include "mesos/backoff.h"
-#include "mesos/event_reader.h"
-#include "mesos/master_detect.h"
-#include "mesos/master_list.h"
-#include "net/http_client.h"
-#include "net/tls.h"
-#include "zk/zk_session.h"
 
-#define CT_PROTOBUF "application/x-protobuf"
-#define MAX_ERR_BODY 4096
 #define MAX_REDIRECTS 5
 
 typedef Mesos__V1__Scheduler__Event Event;
 
-enum state {
-	ST_STOPPED,      /* nothing happens until sched_session_start */
-	ST_WAIT,         /* retry timer running, or waiting for a ZooKeeper leader */
-	ST_CONNECTING,   /* SUBSCRIBE sent, no answer head yet */
-	ST_STREAM,       /* 200 received, waiting for SUBSCRIBED */
-	ST_SUBSCRIBED,
-};
-
-struct pending {
-	struct pending *prev, *next;
-	struct sched_session *s;
-	struct http_call *call;
-	int type;
-	sched_call_done_fn done;
-	void *arg;
-};
-
-struct sched_session {
-	struct ev_loop *loop;
-	struct sched_session_cbs cbs;
-	void *arg;
-	struct sched_session_config cfg;   /* strings point into owned copies */
-	char **owned;                      /* strdup'ed config strings */
-	size_t n_owned;
-	char **roles;
-	int *caps;
-
-	struct http_client *http;
-	struct tls_config *tls;
-	char auth[1024];                   /* "Basic ..." or "" (never logged) */
-
-	struct master_list masters;
-	size_t cur;                        /* list: next master to try */
-	struct zk_session *zk;
-	struct master_detect *detect;
-	bool have_leader;
-	struct url leader;
-
-	struct url target;                 /* where the next SUBSCRIBE goes */
-	char target_name[URL_MAX_HOST];    /* its TLS name */
-	bool have_target;                  /* a redirect (or leader) chose it */
-	unsigned redirects;                /* in a row */
-
-	enum state state;
-	struct http_call *sub;
-	int sub_status;
-	char *sub_location;
-	struct buf err_body;
-	struct mesos_event_reader reader;
-	bool reader_on;
-	uint64_t stream_gen;               /* bumped whenever the stream is dropped */
-	struct url stream_url;             /* the master that streams to us */
-	char stream_name[URL_MAX_HOST];
-	char stream_text[URL_MAX_HOST + 32];
-	char stream_id[256];
-	char *framework_id;
-	double heartbeat_s;
-	struct ev_timer retry_timer;
-	struct ev_timer watchdog;
-	struct backoff backoff;
-
-	struct pending calls;              /* list head */
-	struct sched_session_stats stats;
-
-	unsigned depth;                    /* owner callbacks running */
-	bool freed;
-};
-
 static void connect_now(struct sched_session *s);
 static void final_free(struct ev_loop *loop, void *arg);
-
-/* ---- owner callbacks: each returns false when the owner freed s ---- */
-
-#define NOTIFY(s, call) ((s)->depth++, (call), (s)->depth--, !(s)->freed)
 
 /* ---- small helpers ---- */
 
@@ -142,25 +62,6 @@ static void stop_stream(struct sched_session *s)
 	free(s->sub_location);
 	s->sub_location = NULL;
 	buf_reset(&s->err_body);
-}
-
-/* Fails every call in flight with err (leader change). false if freed. */
-static bool abort_calls(struct sched_session *s, int err)
-{
-	while (s->calls.next != &s->calls) {
-		struct pending *p = s->calls.next;
-		struct sched_call_result r = { p->type, err, 0, "" };
-
-		http_call_cancel(p->call);
-		p->prev->next = p->next;
-		p->next->prev = p->prev;
-		if (p->done && !NOTIFY(s, p->done(s, &r, p->arg))) {
-			free(p);
-			return false;
-		}
-		free(p);
-	}
-	return true;
 }
 
 /* The stream is gone; tells the owner if it was subscribed. false if freed. */
@@ -602,7 +503,7 @@ static void on_leader(struct master_detect *d, const struct master_addr *a, void
 	/* A new leader: everything sent to the old one is void. */
 	if (!lose_stream(s, "the leading master changed"))
 		return;
-	if (!abort_calls(s, -ECONNABORTED))
+	if (!sched_calls_abort(s, -ECONNABORTED))
 		return;
 	if (s->state == ST_STOPPED)
 		return;
@@ -610,164 +511,6 @@ static void on_leader(struct master_detect *d, const struct master_addr *a, void
 	s->have_target = false;
 	s->redirects = 0;
 	connect_now(s);
-}
-
-/* ---- calls ---- */
-
-static void call_done(struct http_call *call, const struct http_reply *r, void *arg)
-{
-	struct pending *p = arg;
-	struct sched_session *s = p->s;
-	struct sched_call_result res = { p->type, r->err, r->status, r->body ? r->body : "" };
-
-	(void)call;
-	p->prev->next = p->next;
-	p->next->prev = p->prev;
-	if (r->err && !r->status)
-		log_warn("mesos scheduler session: %s call failed: %s",
-			 sched_call_type_name(p->type), r->errmsg ? r->errmsg : strerror(-r->err));
-	else if (r->status != 202 && r->status != 200)
-		log_warn("mesos scheduler session: %s call answered %d %s: \"%.300s\"",
-			 sched_call_type_name(p->type), r->status, http_status_text(r->status),
-			 res.body);
-	if (p->done)
-		NOTIFY(s, p->done(s, &res, p->arg));
-	free(p);
-}
-
-static int post_call(struct sched_session *s, int type, int rc, struct buf *body,
-		     sched_call_done_fn done, void *arg)
-{
-	struct http_kv hdr[3];
-	size_t nh = 0;
-	struct http_client_request req = { 0 };
-	struct http_client_cbs cbs = { NULL, NULL, call_done };
-	char url[URL_MAX_HOST + URL_MAX_PATH + 16];
-	struct pending *p = NULL;
-
-	if (rc < 0)
-		goto fail;
-	rc = -ENOMEM;
-	p = calloc(1, sizeof *p);
-	if (!p)
-		goto fail;
-	p->s = s;
-	p->type = type;
-	p->done = done;
-	p->arg = arg;
-	url_format(&s->stream_url, url, sizeof url);
-	hdr[nh++] = (struct http_kv){ "Content-Type", CT_PROTOBUF };
-	hdr[nh++] = (struct http_kv){ "Mesos-Stream-Id", s->stream_id };
-	if (s->auth[0])
-		hdr[nh++] = (struct http_kv){ "Authorization", s->auth };
-	req.method = "POST";
-	req.url = url;
-	req.headers = hdr;
-	req.num_headers = nh;
-	req.body = body->data;
-	req.body_len = body->len;
-	req.timeout_ms = s->cfg.call_timeout_ms;
-	req.max_body = 64 * 1024;
-	req.tls_server_name = s->stream_name;
-	rc = http_client_start(s->http, &req, &cbs, p, &p->call);
-	if (rc < 0) {
-		log_warn("mesos scheduler session: %s", http_client_errmsg(s->http));
-		goto fail;
-	}
-	p->next = &s->calls;
-	p->prev = s->calls.prev;
-	s->calls.prev->next = p;
-	s->calls.prev = p;
-	s->stats.calls++;
-	buf_finish(body);
-	return 0;
-fail:
-	free(p);
-	buf_finish(body);
-	return rc;
-}
-
-static bool ready(const struct sched_session *s)
-{
-	return s->state == ST_SUBSCRIBED && s->stream_id[0] && s->framework_id;
-}
-
-#define CALL(s, type, encode) do { \
-	struct buf b_ = BUF_INIT; \
-	if (!ready(s)) \
-		return -ENOTCONN; \
-	return post_call((s), (type), (encode), &b_, done, arg); \
-} while (0)
-
-int sched_accept(struct sched_session *s, const char *const *offer_ids, size_t n_offers,
-		 Mesos__V1__Offer__Operation *const *ops, size_t n_ops, double refuse_seconds,
-		 sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT,
-	     sched_encode_accept(s->framework_id, offer_ids, n_offers, ops, n_ops,
-				 refuse_seconds, &b_));
-}
-
-int sched_decline(struct sched_session *s, const char *const *offer_ids, size_t n_offers,
-		  double refuse_seconds, sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE,
-	     sched_encode_decline(s->framework_id, offer_ids, n_offers, refuse_seconds, &b_));
-}
-
-int sched_revive(struct sched_session *s, const char *const *roles, size_t n_roles,
-		 sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE,
-	     sched_encode_revive(s->framework_id, roles, n_roles, &b_));
-}
-
-int sched_suppress(struct sched_session *s, const char *const *roles, size_t n_roles,
-		   sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS,
-	     sched_encode_suppress(s->framework_id, roles, n_roles, &b_));
-}
-
-int sched_kill(struct sched_session *s, const char *task_id, const char *agent_id,
-	       sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__KILL,
-	     sched_encode_kill(s->framework_id, task_id, agent_id, &b_));
-}
-
-int sched_shutdown(struct sched_session *s, const char *executor_id, const char *agent_id,
-		   sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN,
-	     sched_encode_shutdown(s->framework_id, executor_id, agent_id, &b_));
-}
-
-int sched_acknowledge(struct sched_session *s, const Mesos__V1__TaskStatus *status,
-		      sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE,
-	     sched_encode_acknowledge(s->framework_id, status, &b_));
-}
-
-int sched_reconcile(struct sched_session *s, const struct sched_reconcile_task *tasks, size_t n,
-		    sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE,
-	     sched_encode_reconcile(s->framework_id, tasks, n, &b_));
-}
-
-int sched_message(struct sched_session *s, const char *agent_id, const char *executor_id,
-		  const void *data, size_t len, sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE,
-	     sched_encode_message(s->framework_id, agent_id, executor_id, data, len, &b_));
-}
-
-int sched_teardown(struct sched_session *s, sched_call_done_fn done, void *arg)
-{
-	CALL(s, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN,
-	     sched_encode_teardown(s->framework_id, &b_));
 }
 
 /* ---- life ---- */
@@ -952,7 +695,7 @@ const char *sched_session_stream_id(const struct sched_session *s)
 
 bool sched_session_subscribed(const struct sched_session *s)
 {
-	return ready(s);
+	return sched_session_ready(s);
 }
 
 const char *sched_session_master(const struct sched_session *s)
@@ -968,13 +711,7 @@ void sched_session_get_stats(const struct sched_session *s, struct sched_session
 static void teardown_io(struct sched_session *s)
 {
 	stop_session(s);
-	while (s->calls.next != &s->calls) {
-		struct pending *p = s->calls.next;
-		http_call_cancel(p->call);
-		p->prev->next = p->next;
-		p->next->prev = p->prev;
-		free(p);
-	}
+	sched_calls_drop(s);
 	master_detect_free(s->detect);
 	s->detect = NULL;
 }

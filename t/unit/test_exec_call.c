@@ -125,6 +125,73 @@ static void test_calls(void)
 	buf_finish(&b);
 }
 
+/* ---- LAUNCH_GROUP from hand-framed bytes: Event{type=8, 8: LaunchGroup{
+ * 1: TaskGroupInfo{1: TaskInfo, 1: TaskInfo}}} ---- */
+
+static size_t put_len(uint8_t *b, unsigned field, const uint8_t *data, size_t n)
+{
+	size_t k = 0;
+	b[k++] = (uint8_t)(field << 3 | 2);
+	do {
+		b[k++] = (uint8_t)((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+		n >>= 7;
+	} while (n);
+	return k;
+}
+
+static void count_task(const Mesos__V1__TaskInfo *t, void *arg)
+{
+	char *seen = arg;
+	strcat(seen, t->task_id->value);
+	strcat(seen, ";");
+}
+
+static void test_launch_group(void)
+{
+	Mesos__V1__TaskInfo ti = MESOS__V1__TASK_INFO__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	uint8_t t1[256], t2[256], tg[600], lg[700], ev[800];
+	size_t n1, n2, ntg = 0, nlg = 0, nev = 0;
+	Mesos__V1__Executor__Event *e;
+	char seen[128] = "";
+
+	ti.name = "g";
+	ti.task_id = &tid;
+	ti.agent_id = &aid;
+	aid.value = "a-1";
+	tid.value = "g-1";
+	n1 = mesos__v1__task_info__pack(&ti, t1);
+	tid.value = "g-2";
+	n2 = mesos__v1__task_info__pack(&ti, t2);
+	ntg += put_len(tg + ntg, 1, t1, n1);
+	memcpy(tg + ntg, t1, n1), ntg += n1;
+	tg[ntg++] = 0x10, tg[ntg++] = 0x01;          /* an unrelated varint field 2 */
+	ntg += put_len(tg + ntg, 1, t2, n2);
+	memcpy(tg + ntg, t2, n2), ntg += n2;
+	nlg += put_len(lg, 1, tg, ntg);
+	memcpy(lg + nlg, tg, ntg), nlg += ntg;
+	ev[nev++] = 0x08, ev[nev++] = 8;             /* type LAUNCH_GROUP */
+	nev += put_len(ev + nev, 8, lg, nlg);
+	memcpy(ev + nev, lg, nlg), nev += nlg;
+	e = mesos__v1__executor__event__unpack(NULL, nev, ev);
+	ok(e && e->type == MESOS__V1__EXECUTOR__EVENT__TYPE__LAUNCH_GROUP, "LAUNCH_GROUP event unpacks");
+	if (e) {
+		is_int(exec_launch_group_tasks(e, count_task, seen), 2, "two tasks in the group");
+		is_str(seen, "g-1;g-2;", "their ids, in order");
+		mesos__v1__executor__event__free_unpacked(e, NULL);
+	}
+	/* Truncated group: nothing readable, nothing reported. */
+	ev[3] = (uint8_t)(ev[3] + 5);   /* claims more bytes than there are */
+	e = mesos__v1__executor__event__unpack(NULL, nev, ev);
+	ok(e == NULL, "a LaunchGroup longer than the event is refused by unpack");
+	{
+		Mesos__V1__Executor__Event plain = MESOS__V1__EXECUTOR__EVENT__INIT;
+		seen[0] = '\0';
+		is_int(exec_launch_group_tasks(&plain, count_task, seen), 0, "no group: 0 tasks");
+	}
+}
+
 static const char *vars[] = {
 	"MESOS_FRAMEWORK_ID", "MESOS_EXECUTOR_ID", "MESOS_AGENT_ENDPOINT", "MESOS_SLAVE_PID",
 	"MESOS_SLAVE_ID", "MESOS_CHECKPOINT", "MESOS_RECOVERY_TIMEOUT",
@@ -228,6 +295,7 @@ static void test_env(void)
 int main(void)
 {
 	test_calls();
+	test_launch_group();
 	test_env();
 	return done_testing();
 }
