@@ -90,6 +90,10 @@ test_expect_success 'agent loss: TASK_UNREACHABLE for a PARTITION_AWARE framewor
 	run agentloss $IP:$main_PORT $main_CONTROL 1 2
 '
 
+test_expect_success 'mutated calls with a live stream id get Mesos answers and crash nothing' '
+	run mutate $IP:$main_PORT 2000 7
+'
+
 test_expect_success 'control API: pause/resume allocation, delay and drop a stream' '
 	run control $IP:$main_PORT $main_CONTROL 1
 '

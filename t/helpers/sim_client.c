@@ -19,6 +19,8 @@
  *     auth H:P USER PASS       401 / 400 / 200 with --credentials
  *     control H:P CONTROL HB   pause/resume allocation, delay and drop
  *                              a framework's stream
+ *     mutate H:P N SEED        N byte-mutated ACCEPT/RECONCILE calls with a
+ *                              live stream id: Mesos-like answers, no crash
  *     rescind H:P              --offer-timeout rescinds offers
  *     volumes H:P AGENT_WORK_DIR   RESERVE, CREATE, DESTROY, UNRESERVE
  *                              (one agent; its work dir to find volumes)
@@ -553,6 +555,8 @@ int main(int argc, char **argv)
 		rc = sc_volumes(argv[3]);
 	else if (!strcmp(argv[1], "control") && argc == 5)
 		rc = sc_control(atoi(argv[3]), atof(argv[4]));
+	else if (!strcmp(argv[1], "mutate") && argc == 5)
+		rc = sc_mutate(atoi(argv[3]), (unsigned)atoi(argv[4]));
 	else if (!strcmp(argv[1], "rescind"))
 		rc = sc_rescind();
 	else

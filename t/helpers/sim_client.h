@@ -119,5 +119,6 @@ int sc_reconcile(void);
 int sc_rescind(void);
 int sc_agentloss(int control, bool pa, int timeout_s);
 int sc_volumes(const char *work_dir);
+int sc_mutate(int n, unsigned seed);
 
 #endif

@@ -616,3 +616,166 @@ int sc_volumes(const char *work_dir)
 	return failures ? 1 : 0;
 }
 
+
+/* ---- mutated calls ---- */
+
+/* An ACCEPT of `offer` with an executor task (which=0) or a RECONCILE of
+ * it (which=1), packed. */
+static uint8_t *mutate_base(struct fw *f, const char *offer, const char *agent, int which,
+		    size_t *len)
+{
+	static int serial;
+	char task_id[32];
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
+	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT, *oids[1] = {&oid};
+	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT, *ops[1] = {&op};
+	Mesos__V1__Offer__Operation__Launch l = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+	Mesos__V1__TaskInfo ti = MESOS__V1__TASK_INFO__INIT, *tis[1] = {&ti};
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__ExecutorInfo ex = MESOS__V1__EXECUTOR_INFO__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__CommandInfo cmd = MESOS__V1__COMMAND_INFO__INIT;
+	Mesos__V1__Resource r[3], *rs[3] = {&r[0], &r[1], &r[2]};
+	Mesos__V1__Value__Scalar sc[2];
+	Mesos__V1__Value__Ranges rg = MESOS__V1__VALUE__RANGES__INIT;
+	Mesos__V1__Value__Range rv = MESOS__V1__VALUE__RANGE__INIT, *rvp[1] = {&rv};
+	Mesos__V1__Scheduler__Call__Reconcile rc = MESOS__V1__SCHEDULER__CALL__RECONCILE__INIT;
+	Mesos__V1__Scheduler__Call__Reconcile__Task rt = MESOS__V1__SCHEDULER__CALL__RECONCILE__TASK__INIT,
+		*rtp[1] = {&rt};
+	Mesos__V1__Filters fl = MESOS__V1__FILTERS__INIT;
+
+	init_call(&c, &fid, f->id, MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT);
+	oid.value = (char *)offer;
+	acc.n_offer_ids = 1;
+	acc.offer_ids = oids;
+	for (int i = 0; i < 2; i++) {
+		mesos__v1__resource__init(&r[i]);
+		mesos__v1__value__scalar__init(&sc[i]);
+		r[i].name = i ? "mem" : "cpus";
+		r[i].type = MESOS__V1__VALUE__TYPE__SCALAR;
+		sc[i].value = i ? 32 : 0.1;
+		r[i].scalar = &sc[i];
+	}
+	mesos__v1__resource__init(&r[2]);
+	r[2].name = "ports";
+	r[2].type = MESOS__V1__VALUE__TYPE__RANGES;
+	rv.begin = 31000;
+	rv.end = 31001;
+	rg.n_range = 1;
+	rg.range = rvp;
+	r[2].ranges = &rg;
+	snprintf(task_id, sizeof(task_id), "m-task-%d", serial++);
+	tid.value = task_id;
+	aid.value = (char *)agent;
+	ti.name = "m";
+	ti.task_id = &tid;
+	ti.agent_id = &aid;
+	ti.n_resources = 3;
+	ti.resources = rs;
+	eid.value = "m-exec";
+	cmd.value = "/bin/false";
+	ex.executor_id = &eid;
+	ex.command = &cmd;
+	ex.n_resources = 2;
+	ex.resources = rs;
+	ti.executor = &ex;
+	l.n_task_infos = 1;
+	l.task_infos = tis;
+	op.has_type = 1;
+	op.type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+	op.launch = &l;
+	acc.n_operations = 1;
+	acc.operations = ops;
+	fl.has_refuse_seconds = 1;
+	fl.refuse_seconds = 0;
+	acc.filters = &fl;
+	c.accept = &acc;
+	if (which == 0)
+		return pack(&c, len);
+	init_call(&c, &fid, f->id, MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE);
+	rt.task_id = &tid;
+	rt.agent_id = &aid;
+	rc.n_tasks = 1;
+	rc.tasks = rtp;
+	c.reconcile = &rc;
+	return pack(&c, len);
+}
+
+
+/* Posts n mutations of valid Calls (ACCEPT with LAUNCH/RESERVE/CREATE,
+ * DECLINE, KILL, RECONCILE, ACKNOWLEDGE) with a live stream id; every
+ * answer must be one Mesos gives, and the sim must stay healthy. */
+int sc_mutate(int n, unsigned seed)
+{
+	struct fwopts o = {.failover_timeout = 60, .partition_aware = true};
+	struct fw f;
+	Mesos__V1__Scheduler__Event *ev;
+	struct answer a;
+	uint8_t *base[2], *buf;
+	size_t blen[2];
+	int bad = 0, fresh = 0, codes[600] = {0};
+	char offer[128], agent[128];
+
+	if (fw_start(&f, &o) != 0) {
+		check(0, "subscribe", "no SUBSCRIBED");
+		return 1;
+	}
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
+	if (!ev) {
+		check(0, "offers", "none");
+		conn_close(&f.c);
+		return 1;
+	}
+	snprintf(offer, sizeof(offer), "%s", ev->offers->offers[0]->id->value);
+	snprintf(agent, sizeof(agent), "%s", ev->offers->offers[0]->agent_id->value);
+	free_ev(ev);
+	base[0] = mutate_base(&f, offer, agent, 0, &blen[0]);
+	base[1] = mutate_base(&f, offer, agent, 1, &blen[1]);
+	srand(seed);
+	buf = malloc(4096);
+	for (int i = 0; i < n; i++) {
+		int which = rand() % 2, flips = 1 + rand() % 4;
+		size_t len;
+		if (i % 25 == 24 && (ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 100))) {
+			/* a fresh offer, so mutations reach task validation */
+			snprintf(offer, sizeof(offer), "%s", ev->offers->offers[0]->id->value);
+			snprintf(agent, sizeof(agent), "%s", ev->offers->offers[0]->agent_id->value);
+			free_ev(ev);
+			free(base[0]);
+			base[0] = mutate_base(&f, offer, agent, 0, &blen[0]);
+			fresh++;
+		}
+		len = blen[which];
+		memcpy(buf, base[which], len);
+		for (int k = 0; k < flips; k++) {
+			switch (rand() % 3) {
+			case 0: buf[rand() % len] ^= (uint8_t)(1u << (rand() % 8)); break;
+			case 1: buf[rand() % len] = (uint8_t)rand(); break;
+			default: len = 1 + (size_t)rand() % len; break;
+			}
+		}
+		if (raw_request("POST", PB, PB, f.sid, buf, len, &a) != 0) {
+			bad++;
+			check(0, "the sim answers every mutated call", "request %d got no answer", i);
+			break;
+		}
+		if (a.status >= 0 && a.status < 600)
+			codes[a.status]++;
+		if (a.status != 202 && a.status != 200 && a.status != 400 && a.status != 501 &&
+		    a.status != 403)
+			bad++;
+	}
+	free(buf);
+	free(base[0]);
+	free(base[1]);
+	check(bad == 0, "every mutated call gets 200/202/400/403/501", "%d odd answers", bad);
+	printf("# answers: 202 x%d, 400 x%d, 403 x%d, 501 x%d; %d fresh offers used\n", codes[202],
+	       codes[400], codes[403], codes[501], fresh);
+	check(simple_call(&f, MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE) == 202 ||
+	      fw_start(&f, &o) == 0, "the sim still serves calls afterwards", "");
+	conn_close(&f.c);
+	return failures ? 1 : 0;
+}
