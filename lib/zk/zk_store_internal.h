@@ -1,0 +1,67 @@
+/*
+ * zk_store_internal — what zk_store.c (mirror, fenced writes) and
+ * zk_store_load.c (bootstrap, load, the original's nodes) share. Not for
+ * use outside lib/zk.
+ */
+#ifndef EM_ZK_ZK_STORE_INTERNAL_H
+#define EM_ZK_ZK_STORE_INTERNAL_H
+
+#include "zk/zk_store.h"
+
+struct zs_reseed {
+	char *id;
+	char *json;
+	size_t len;
+};
+
+/* Everything a load reads; swapped in whole when the load succeeds. */
+struct zs_mirror {
+	bool have_fwid;
+	char fwid[TASK_ID_MAX + 1];
+	bool teardown;
+	bool fresh;
+	uint64_t next_member;
+	int next_member_version;
+	struct registry_record *tasks;  /* sorted by task_id */
+	size_t n_tasks, cap_tasks;
+	struct zs_reseed *reseeds;      /* sorted by id */
+	size_t n_reseeds, cap_reseeds;
+	struct zk_store_original original;
+};
+
+struct zs_op;
+struct zs_load;
+
+struct zk_store {
+	struct zk_session *s;
+	char *root;        /* "<base>/<name>" */
+	char *orig_fwid;   /* "<base>/<name>_framework_id" */
+	char *orig_recon;  /* "<base>/<name>_reconciliation" */
+	struct zk_election *election;
+	char *fence_node;
+	bool loaded;
+	struct zs_mirror m;
+	struct zs_op *ops;       /* writes in flight */
+	struct zs_load *load;    /* the load in flight, or NULL */
+};
+
+void zs_mirror_finish(struct zs_mirror *m);
+/* Insert or replace, keeping the order. -ENOMEM only. */
+int zs_mirror_put_task(struct zs_mirror *m, const struct registry_record *rec);
+void zs_mirror_delete_task(struct zs_mirror *m, const char *task_id);
+/* Takes json (malloc'd, NUL-terminated) in every case. */
+int zs_mirror_put_reseed(struct zs_mirror *m, const char *id, char *json, size_t len);
+void zs_mirror_delete_reseed(struct zs_mirror *m, const char *id);
+
+/* "<root>/<rel>" into out; -ENAMETOOLONG. */
+int zs_path(const struct zk_store *st, const char *rel, char *out, size_t outlen);
+
+/* "17" -> 17; false on anything else (no sign, no space but a final
+ * newline, at most 19 digits). */
+bool zs_parse_counter(const char *data, int len, uint64_t *out);
+
+void zs_load_cancel(struct zk_store *st);
+
+#define ZS_PATH_MAX 1024
+
+#endif
