@@ -168,6 +168,61 @@ test_expect_success 'the probes exit cleanly (no sanitizer report)' '
 	! grep -q "Sanitizer\|runtime error" a.log b.log
 '
 
+# ------------------------------------------- https through nginx (TLS)
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $NGINX && -x $EM_BUILD_ROOT/t/em-certgen ]] && test_set_prereq NGINX
+
+test_expect_success NGINX 'nginx terminating TLS in front of the leading master' '
+	mkdir -p certs ng && "$EM_BUILD_ROOT/t/em-certgen" certs &&
+	TLSP=$(free_port) &&
+	cat >ng/nginx.conf <<-CONF &&
+	daemon off;
+	master_process off;
+	user root;
+	pid $EM_TMP/ng/nginx.pid;
+	error_log $EM_TMP/ng/error.log info;
+	events { worker_connections 64; }
+	http {
+		access_log off;
+		client_body_temp_path $EM_TMP/ng/body;
+		proxy_temp_path $EM_TMP/ng/proxy;
+		fastcgi_temp_path $EM_TMP/ng/fastcgi;
+		uwsgi_temp_path $EM_TMP/ng/uwsgi;
+		scgi_temp_path $EM_TMP/ng/scgi;
+		server {
+			listen 127.0.0.1:$TLSP ssl;
+			ssl_certificate $EM_TMP/certs/server.pem;
+			ssl_certificate_key $EM_TMP/certs/server.key;
+			location / {
+				proxy_pass http://127.0.0.1:$LEADER;
+				proxy_http_version 1.1;
+				proxy_set_header Connection "";
+				proxy_buffering off;
+				proxy_read_timeout 300s;
+			}
+		}
+	}
+	CONF
+	spawn nginx "$NGINX" -c "$EM_TMP/ng/nginx.conf" -p "$EM_TMP/ng" &&
+	wait_until 10 "curl -s -o /dev/null --cacert certs/ca.pem https://127.0.0.1:$TLSP/"
+'
+
+test_expect_success NGINX 'https master verified with --ca-file: subscribed, events stream, calls answered' '
+	probe t --master=https://127.0.0.1:$TLSP --ca-file=certs/ca.pem --role=etcd &&
+	wait_until 10 "has t \"^subscribed fw=.*master=https://127.0.0.1:$TLSP/api/v1/scheduler$\"" &&
+	wait_until 5 "test \$(count t ^heartbeat) -ge 3" &&
+	wait_until 10 "has t ^offer" && pcmd t decline 60 &&
+	wait_until 5 "has t \"^call DECLINE status=202 err=0$\"" &&
+	pcmd t quit && wait_until 5 "has t ^exit"
+'
+
+test_expect_success NGINX 'https master with a certificate from another CA: refused, never subscribed' '
+	probe u --master=https://127.0.0.1:$TLSP --ca-file=certs/other-ca.pem --backoff-max-ms=500 &&
+	wait_until 10 "test \$(grep -c \"SUBSCRIBE to https.* failed: .*verif\" u.log) -ge 2" &&
+	! has u ^subscribed &&
+	pcmd u quit && wait_until 5 "has u ^exit"
+'
+
 test_expect_success 'mesos-sim requiring HTTP Basic authentication' '
 	printf "{\"credentials\":[{\"principal\":\"p1\",\"secret\":\"s3cret\"}]}" >creds.json &&
 	start_sim simauth --masters=1 --agents=1 --heartbeat=0.3 --credentials=creds.json &&
