@@ -54,7 +54,9 @@ static void snap_finish(struct etcd_proc_snap *s, int err, const char *what)
 	s->res.err = err;
 	s->res.path = s->path;
 	if (err) {
-		etcd_proc_log_tail(s->out, 6, tail, sizeof tail);
+		tail[0] = '\0';
+		if (s->out)
+			etcd_proc_log_tail(s->out, 6, tail, sizeof tail);
 		snprintf(s->msg, sizeof s->msg, "snapshot %s: %s; etcdctl said: %s", s->path,
 			 what, tail[0] ? tail : "(nothing)");
 		log_warn("etcd %s: %s", p->mc.name, s->msg);
@@ -166,8 +168,13 @@ static void on_snap_child(struct ev_loop *loop, pid_t pid, int wstatus, void *ar
 		snap_finish(s, 0, "");
 		return;
 	}
+	/* The status answer gets a fresh buffer: save's log lines hold '{' too. */
 	s->phase = SNAP_STATUS;
-	rc = etcdctl_snapshot_status_argv_new(s->p->etcdctl_bin, s->path, &argv,
+	etcd_proc_log_free(s->out);
+	s->out = NULL;
+	rc = etcd_proc_log_new(s->p->loop, NULL, 0, &s->out);
+	if (rc == 0)
+		rc = etcdctl_snapshot_status_argv_new(s->p->etcdctl_bin, s->path, &argv,
 					      s->msg, sizeof s->msg);
 	if (rc == 0)
 		rc = snap_run(s, argv);
