@@ -19,6 +19,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A cJSON string with invalid UTF-8 and control bytes replaced by '?':
+ * ids and names come from the network and must not break the JSON. */
+static cJSON *clean_string(const char *v)
+{
+	size_t n = strlen(v), i = 0, k = 0;
+	char *clean = malloc(n + 1);
+	const unsigned char *u = (const unsigned char *)v;
+	cJSON *item;
+
+	if (!clean)
+		return NULL;
+	while (i < n) {
+		size_t len = u[i] < 0x80 ? 1 : (u[i] >> 5) == 6 ? 2 : (u[i] >> 4) == 14 ? 3
+			   : (u[i] >> 3) == 30 ? 4 : 0;
+		bool ok = len > 0 && i + len <= n;
+		for (size_t j = 1; ok && j < len; j++)
+			ok = (u[i + j] & 0xc0) == 0x80;
+		if (ok && len == 1 && u[i] < 0x20)
+			ok = false;
+		if (ok) {
+			memcpy(clean + k, v + i, len);
+			k += len;
+			i += len;
+		} else {
+			clean[k++] = '?';
+			i++;
+		}
+	}
+	clean[k] = '\0';
+	item = cJSON_CreateString(clean);
+	free(clean);
+	return item;
+}
+
+static void add_str(cJSON *obj, const char *key, const char *v)
+{
+	cJSON_AddItemToObject(obj, key, clean_string(v));
+}
+
 static void answer_json(struct http_req *req, int status, cJSON *j)
 {
 	char *text = j ? cJSON_PrintUnformatted(j) : NULL;
@@ -35,7 +74,7 @@ static void answer_error(struct http_req *req, int status, const char *msg)
 {
 	cJSON *j = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(j, "error", msg);
+	add_str(j, "error", msg);
 	answer_json(req, status, j);
 }
 
@@ -67,7 +106,7 @@ static cJSON *resources_json(const struct sim_resv *r)
 	if (ports.len)
 		buf_append_str(&ports, "]");
 	if (ports.len)
-		cJSON_AddStringToObject(j, "ports", ports.data);
+		add_str(j, "ports", ports.data);
 	buf_finish(&ports);
 	return j;
 }
@@ -82,15 +121,15 @@ static cJSON *full_resources_json(const struct sim_resv *r)
 		cJSON *x = cJSON_CreateObject();
 		buf_reset(&b);
 		sim_resv_format(&one, NULL, &b);
-		cJSON_AddStringToObject(x, "name", r->v[i].name);
-		cJSON_AddStringToObject(x, "role", r->v[i].role);
+		add_str(x, "name", r->v[i].name);
+		add_str(x, "role", r->v[i].role);
 		if (r->v[i].principal[0])
-			cJSON_AddStringToObject(x, "principal", r->v[i].principal);
+			add_str(x, "principal", r->v[i].principal);
 		if (r->v[i].persistence_id[0]) {
-			cJSON_AddStringToObject(x, "persistence_id", r->v[i].persistence_id);
-			cJSON_AddStringToObject(x, "container_path", r->v[i].container_path);
+			add_str(x, "persistence_id", r->v[i].persistence_id);
+			add_str(x, "container_path", r->v[i].container_path);
 		}
-		cJSON_AddStringToObject(x, "text", b.data ? b.data : "");
+		add_str(x, "text", b.data ? b.data : "");
 		cJSON_AddItemToArray(arr, x);
 	}
 	buf_finish(&b);
@@ -101,17 +140,17 @@ static cJSON *task_json(struct sim_task *t)
 {
 	cJSON *j = cJSON_CreateObject(), *st = cJSON_CreateArray();
 
-	cJSON_AddStringToObject(j, "id", t->id);
-	cJSON_AddStringToObject(j, "name", t->info && t->info->name ? t->info->name : "");
-	cJSON_AddStringToObject(j, "framework_id", t->fw->id);
-	cJSON_AddStringToObject(j, "executor_id", t->exec ? t->exec->id :
+	add_str(j, "id", t->id);
+	add_str(j, "name", t->info && t->info->name ? t->info->name : "");
+	add_str(j, "framework_id", t->fw->id);
+	add_str(j, "executor_id", t->exec ? t->exec->id :
 				(t->info && t->info->executor ? t->info->executor->executor_id->value : ""));
-	cJSON_AddStringToObject(j, "slave_id", t->agent ? t->agent->id : "");
-	cJSON_AddStringToObject(j, "state", sim_task_state_name(t->state));
+	add_str(j, "slave_id", t->agent ? t->agent->id : "");
+	add_str(j, "state", sim_task_state_name(t->state));
 	cJSON_AddItemToObject(j, "resources", resources_json(&t->resources));
 	for (size_t i = 0; i < t->n_history; i++) {
 		cJSON *s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "state", sim_task_state_name(t->history[i]->state));
+		add_str(s, "state", sim_task_state_name(t->history[i]->state));
 		cJSON_AddNumberToObject(s, "timestamp", t->history[i]->timestamp);
 		cJSON_AddItemToArray(st, s);
 	}
@@ -129,22 +168,22 @@ static cJSON *framework_json(struct sim_framework *fw)
 	size_t nr = sim_framework_roles(fw, rv, 64);
 	struct sim_resv used = {0};
 
-	cJSON_AddStringToObject(j, "id", fw->id);
-	cJSON_AddStringToObject(j, "name", fw->info->name);
-	cJSON_AddStringToObject(j, "user", fw->info->user);
-	cJSON_AddStringToObject(j, "principal", fw->info->principal ? fw->info->principal : "");
+	add_str(j, "id", fw->id);
+	add_str(j, "name", fw->info->name);
+	add_str(j, "user", fw->info->user);
+	add_str(j, "principal", fw->info->principal ? fw->info->principal : "");
 	cJSON_AddBoolToObject(j, "active", fw->connected);
 	cJSON_AddBoolToObject(j, "connected", fw->connected);
 	cJSON_AddBoolToObject(j, "checkpoint", fw->info->checkpoint);
 	cJSON_AddNumberToObject(j, "failover_timeout", fw->info->failover_timeout);
 	cJSON_AddNumberToObject(j, "registered_time", (double)fw->registered_ms / 1000.0);
 	cJSON_AddNumberToObject(j, "unregistered_time", (double)fw->unregistered_ms / 1000.0);
-	cJSON_AddStringToObject(j, "stream_id", fw->stream_id);
+	add_str(j, "stream_id", fw->stream_id);
 	for (size_t i = 0; i < nr; i++)
-		cJSON_AddItemToArray(roles, cJSON_CreateString(rv[i]));
+		cJSON_AddItemToArray(roles, clean_string(rv[i]));
 	cJSON_AddItemToObject(j, "roles", roles);
 	for (size_t i = 0; i < fw->n_suppressed; i++)
-		cJSON_AddItemToArray(sup, cJSON_CreateString(fw->suppressed[i]));
+		cJSON_AddItemToArray(sup, clean_string(fw->suppressed[i]));
 	cJSON_AddItemToObject(j, "suppressed_roles", sup);
 	for (size_t i = 0; i < fw->info->n_capabilities; i++) {
 		const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
@@ -163,17 +202,17 @@ static cJSON *framework_json(struct sim_framework *fw)
 		struct sim_executor *e = sim_container_of(it, struct sim_executor, fw_link);
 		cJSON *x = cJSON_CreateObject();
 		sim_resv_add(&used, &e->resources);
-		cJSON_AddStringToObject(x, "executor_id", e->id);
-		cJSON_AddStringToObject(x, "slave_id", e->agent->id);
+		add_str(x, "executor_id", e->id);
+		add_str(x, "slave_id", e->agent->id);
 		cJSON_AddItemToObject(x, "resources", resources_json(&e->resources));
 		cJSON_AddItemToArray(execs, x);
 	}
 	sim_list_each(it, nx, &fw->offers) {
 		struct sim_offer *o = sim_container_of(it, struct sim_offer, fw_link);
 		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "id", o->id);
-		cJSON_AddStringToObject(x, "slave_id", o->agent->id);
-		cJSON_AddStringToObject(x, "role", o->role);
+		add_str(x, "id", o->id);
+		add_str(x, "slave_id", o->agent->id);
+		add_str(x, "role", o->role);
 		cJSON_AddItemToObject(x, "resources", resources_json(&o->resources));
 		cJSON_AddItemToArray(offers, x);
 	}
@@ -198,23 +237,23 @@ void sim_state_handler(struct http_req *req, void *arg)
 	      *agents = cJSON_CreateArray(), *masters = cJSON_CreateArray();
 	char pid[128];
 
-	cJSON_AddStringToObject(j, "version", SIM_VERSION);
-	cJSON_AddStringToObject(j, "id", sim->leader >= 0 ? sim->masters[sim->leader].id : "");
+	add_str(j, "version", SIM_VERSION);
+	add_str(j, "id", sim->leader >= 0 ? sim->masters[sim->leader].id : "");
 	if (sim->leader >= 0) {
 		snprintf(pid, sizeof(pid), "master@%s:%u", sim->cfg.bind_host,
 			 (unsigned)sim->masters[sim->leader].port);
-		cJSON_AddStringToObject(j, "leader", pid);
-		cJSON_AddStringToObject(j, "pid", pid);
+		add_str(j, "leader", pid);
+		add_str(j, "pid", pid);
 	}
 	cJSON_AddNumberToObject(j, "leader_index", sim->leader);
-	cJSON_AddStringToObject(j, "hostname", sim->cfg.hostname);
+	add_str(j, "hostname", sim->cfg.hostname);
 	cJSON_AddBoolToObject(j, "allocation_paused", sim->allocation_paused);
 	for (int i = 0; i < sim->cfg.n_masters; i++) {
 		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "id", sim->masters[i].id);
+		add_str(m, "id", sim->masters[i].id);
 		cJSON_AddNumberToObject(m, "port", sim->masters[i].port);
 		cJSON_AddBoolToObject(m, "leading", i == sim->leader);
-		cJSON_AddStringToObject(m, "zk_node", sim->masters[i].zk_node);
+		add_str(m, "zk_node", sim->masters[i].zk_node);
 		cJSON_AddItemToArray(masters, m);
 	}
 	cJSON_AddItemToObject(j, "masters", masters);
@@ -229,13 +268,13 @@ void sim_state_handler(struct http_req *req, void *arg)
 		struct sim_resv used = {0}, offered = {0};
 		cJSON *x = cJSON_CreateObject();
 		snprintf(pid, sizeof(pid), "slave(1)@%s:%u", a->ip, (unsigned)a->port);
-		cJSON_AddStringToObject(x, "id", a->id);
-		cJSON_AddStringToObject(x, "hostname", a->hostname);
-		cJSON_AddStringToObject(x, "pid", pid);
+		add_str(x, "id", a->id);
+		add_str(x, "hostname", a->hostname);
+		add_str(x, "pid", pid);
 		cJSON_AddNumberToObject(x, "port", a->port);
-		cJSON_AddStringToObject(x, "work_dir", a->work_dir);
+		add_str(x, "work_dir", a->work_dir);
 		cJSON_AddBoolToObject(x, "active", a->state == SIM_AGENT_UP);
-		cJSON_AddStringToObject(x, "state", agent_state_name(a->state));
+		add_str(x, "state", agent_state_name(a->state));
 		cJSON_AddItemToObject(x, "resources", resources_json(&a->total));
 		cJSON_AddItemToObject(x, "resources_full", full_resources_json(&a->total));
 		sim_agent_used(a, &used);
