@@ -191,4 +191,12 @@ test_expect_success "the original etcd-mesos's nodes are read and reported, neve
 	! grep -q "^original task" out
 '
 
+test_expect_success 'everything is still there after a ZooKeeper restart' '
+	"$PROBE" load "$URI" fw1 >before &&
+	restart_zookeeper &&
+	"$PROBE" load "$URI" fw1 >out &&
+	test_cmp before out &&
+	grep -q "^task etcd-2_127.0.0.1_2380_2379_b .*state=RUNNING" out
+'
+
 test_done

@@ -418,7 +418,10 @@ static void op_multi_done(int rc, const struct zk_multi *m, void *arg)
 			 "(reload the store to bootstrap the layout)", op->path, zerror(rc));
 	else
 		snprintf(op->err, sizeof(op->err), "%s: %s", op->path, zerror(rc));
-	op_finish(op, zk_rc_errno(rc) ? zk_rc_errno(rc) : -EIO);
+	rc = zk_rc_errno(rc);
+	/* -ESTALE means "deposed" here, -EEXIST only a different framework
+	 * id: keep other ZooKeeper codes (ZBADVERSION...) apart from them. */
+	op_finish(op, rc == -ESTALE || rc == -EEXIST || rc == 0 ? -EPROTO : rc);
 }
 
 /* Builds and sends the multi for op's current attempt. */

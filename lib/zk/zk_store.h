@@ -77,13 +77,16 @@
  *   -ENOTSUP  the layout (format) is newer than this binary
  *   -EPROTO   a node holds something unreadable (err names it)
  *   -EEXIST   put_framework_id with an id other than the stored one
- *   -ENOTCONN and ZooKeeper codes through zk_rc_errno() otherwise.
+ *   -ENOTCONN, -ECONNRESET, -ETIMEDOUT, -EACCES... : ZooKeeper codes
+ *             through zk_rc_errno(), except that a code that would read
+ *             as -ESTALE or -EEXIST (ZBADVERSION...) is -EPROTO here.
  * Functions and completions may call any function here, zk_store_free
  * included. After zk_store_free no completion of this store runs.
  *
  * OWNERSHIP. The store keeps pointers to the session and election (both
  * must outlive it, or the election be cleared first) and copies all
- * strings. It logs nothing but warnings about the original's nodes.
+ * strings. It logs one line when it creates a fresh layout and a
+ * warning when the original's nodes cannot be read; nothing else.
  */
 #ifndef EM_ZK_ZK_STORE_H
 #define EM_ZK_ZK_STORE_H
