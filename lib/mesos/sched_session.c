@@ -128,7 +128,7 @@ static void arm_watchdog(struct sched_session *s)
 static void on_watchdog(struct ev_loop *loop, void *arg)
 {
 	struct sched_session *s = arg;
-	char why[128];
+	char why[512];
 
 	(void)loop;
 	snprintf(why, sizeof why, "no event from %s for %u heartbeat intervals of %.1f s",
