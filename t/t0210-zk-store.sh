@@ -169,6 +169,21 @@ test_expect_success 'reseed records and the teardown tombstone round trip' '
 	cat out
 '
 
+test_expect_success 'purge after teardown deletes the state, keeps the tombstone, format and counter' '
+	test_expect_code 1 "$PROBE" write "$URI" fw-purge put-fwid,fw-9 next \
+		put-task,etcd-1_h_1_2_a,etcd-1,RUNNING "put-reseed,r-1,{}" purge >out &&
+	cat out &&
+	grep -q "^error EPERM refused at once" out &&
+	"$PROBE" write "$URI" fw-purge teardown,bye purge >out &&
+	"$PROBE" load "$URI" fw-purge >out &&
+	cat out &&
+	test "$(field framework_id)" = - &&
+	test "$(field teardown)" = 1 &&
+	test "$(field next_member)" = 2 &&
+	! grep -q "^task \|^reseed " out &&
+	test "$("$PROBE" raw-get "$URI" /fw-purge/format)" = 1
+'
+
 test_expect_success "the original etcd-mesos's nodes are read and reported, never changed" '
 	"$PROBE" raw-put "$URI" /etcd_framework_id "20151201-000000-1-5050-1234-0001" &&
 	"$PROBE" raw-put "$URI" /etcd_reconciliation "{\"etcd-1448921329 10.0.0.5 31000 31001 31002\":\"20151201-S1\",\"etcd-1448921400 10.0.0.6 31000 31001 31002\":\"20151201-S2\"}" &&

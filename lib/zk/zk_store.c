@@ -109,6 +109,7 @@ enum zs_kind {
 	ZS_PUT_RESEED,
 	ZS_DEL_RESEED,
 	ZS_TEARDOWN,
+	ZS_PURGE,
 };
 
 struct zs_op {
@@ -269,6 +270,13 @@ static int op_apply(struct zs_op *op)
 	case ZS_TEARDOWN:
 		m->teardown = true;
 		return 0;
+	case ZS_PURGE:
+		m->n_tasks = 0;
+		while (m->n_reseeds)
+			zs_mirror_delete_reseed(m, m->reseeds[m->n_reseeds - 1].id);
+		m->have_fwid = false;
+		m->fwid[0] = '\0';
+		return 0;
 	}
 	return 0;
 }
@@ -387,6 +395,15 @@ static void op_multi_done(int rc, const struct zk_multi *m, void *arg)
 			return;
 		}
 		break;
+	case ZS_PURGE:
+		if (rc == ZNONODE) {
+			snprintf(op->err, sizeof(op->err), "%s: a node to delete was already "
+				 "gone (the mirror is stale): load the store and purge again",
+				 st->root);
+			op_finish(op, -EPROTO);
+			return;
+		}
+		break;
 	case ZS_PUT_FWID:
 		if (r1 == ZNODEEXISTS) {
 			int sr = zk_get(st->s, op->path, NULL, NULL, fwid_read, op);
@@ -424,6 +441,29 @@ static void op_multi_done(int rc, const struct zk_multi *m, void *arg)
 	op_finish(op, rc == -ESTALE || rc == -EEXIST || rc == 0 ? -EPROTO : rc);
 }
 
+/* Deletes of everything purge removes, from the mirror. */
+static int purge_ops(const struct zk_store *st, struct zk_multi *m)
+{
+	char path[ZS_PATH_MAX], rel[TASK_ID_MAX + 16];
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < st->m.n_tasks; i++) {
+		snprintf(rel, sizeof(rel), "tasks/%s", st->m.tasks[i].task_id);
+		rc = zs_path(st, rel, path, sizeof(path));
+		if (rc == 0)
+			rc = zk_multi_delete(m, path, -1);
+	}
+	for (size_t i = 0; rc == 0 && i < st->m.n_reseeds; i++) {
+		snprintf(rel, sizeof(rel), "reseed/%s", st->m.reseeds[i].id);
+		rc = zs_path(st, rel, path, sizeof(path));
+		if (rc == 0)
+			rc = zk_multi_delete(m, path, -1);
+	}
+	if (rc == 0 && st->m.have_fwid && (rc = zs_path(st, "framework_id", path, sizeof(path))) == 0)
+		rc = zk_multi_delete(m, path, -1);
+	return rc;
+}
+
 /* Builds and sends the multi for op's current attempt. */
 static int op_submit(struct zs_op *op)
 {
@@ -457,6 +497,9 @@ static int op_submit(struct zs_op *op)
 	case ZS_NEXT:
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(op->n + 1));
 		rc = zk_multi_set(m, op->path, num, strlen(num), op->version);
+		break;
+	case ZS_PURGE:
+		rc = purge_ops(st, m);
 		break;
 	}
 	if (rc < 0) {
@@ -681,6 +724,23 @@ int zk_store_mark_teardown(struct zk_store *st, const char *reason,
 	if (op_set_data(op, reason, strlen(reason)) < 0) {
 		op_free(op);
 		return -ENOMEM;
+	}
+	op->done = done;
+	op->arg = arg;
+	return op_start(op);
+}
+
+int zk_store_purge(struct zk_store *st, zk_store_done_fn done, void *arg)
+{
+	struct zs_op *op;
+	int rc;
+
+	if (!(op = op_new(st, ZS_PURGE, "", &rc)))
+		return rc;
+	snprintf(op->path, sizeof(op->path), "%s", st->root);
+	if (!st->m.teardown) {
+		op_free(op);
+		return -EPERM;
 	}
 	op->done = done;
 	op->arg = arg;

@@ -207,6 +207,14 @@ int zk_store_delete_reseed(struct zk_store *st, const char *id,
 int zk_store_mark_teardown(struct zk_store *st, const char *reason,
 			   zk_store_done_fn done, void *arg);
 
+/* Deletes the framework's state in one fenced multi: every task and
+ * reseed record and framework_id (as the mirror knows them). Keeps
+ * format, leader/, next_member and the tombstone, so a standby sees the
+ * teardown instead of starting afresh. Only after zk_store_mark_teardown
+ * (-EPERM otherwise); -EPROTO when a node was already gone (load, purge
+ * again). */
+int zk_store_purge(struct zk_store *st, zk_store_done_fn done, void *arg);
+
 /* ---- from outside the election (ctl, standbys) ---- */
 
 /* The current leader's admin URL: done gets ZOK and the URL, ZNONODE

@@ -14,7 +14,7 @@
  *                            put-task,ID,NAME,STATE[,ETCD_ID[,TASK_STATE]]
  *                            del-task,ID   put-fwid,ID   forget-fwid
  *                            next   put-reseed,ID,JSON   del-reseed,ID
- *                            teardown,REASON
+ *                            teardown,REASON   purge
  *   zk_store_probe counter URI NAME COUNT INFLIGHT
  *                          next_member COUNT times, INFLIGHT at once,
  *                          fenced by an own ephemeral node (no election);
@@ -217,6 +217,8 @@ static int do_action(struct zk_store *st, char *action)
 		rc = wait_for(zk_store_put_reseed(st, f[1], json, strlen(json), on_done, &w), &w);
 	} else if (strcmp(f[0], "del-reseed") == 0 && n == 2) {
 		rc = wait_for(zk_store_delete_reseed(st, f[1], on_done, &w), &w);
+	} else if (strcmp(f[0], "purge") == 0) {
+		rc = wait_for(zk_store_purge(st, on_done, &w), &w);
 	} else if (strcmp(f[0], "teardown") == 0) {
 		rc = wait_for(zk_store_mark_teardown(st, n > 1 ? f[1] : "", on_done, &w), &w);
 	} else {
