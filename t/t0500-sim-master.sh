@@ -126,7 +126,11 @@ test_expect_success 'offers not answered within --offer-timeout are rescinded' '
 
 test_expect_success 'RESERVE, CREATE (a directory), DESTROY, UNRESERVE through offers' '
 	start_sim vol -agents=1 -allocation-interval=200ms &&
-	run volumes $IP:$vol_PORT "$EM_TMP/work-vol/agent0" &&
+	run volumes $IP:$vol_PORT "$EM_TMP/work-vol/agent0"
+'
+
+test_expect_success 'RESERVE + CREATE + LAUNCH in one ACCEPT: the task writes into its volume' '
+	run rcl $IP:$vol_PORT "$EM_TMP/work-vol/agent0" &&
 	stop_pid $vol_PID 10 && no_sanitizer_reports vol
 '
 

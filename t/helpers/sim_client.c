@@ -21,6 +21,8 @@
  *                              a framework's stream
  *     mutate H:P N SEED        N byte-mutated ACCEPT/RECONCILE calls with a
  *                              live stream id: Mesos-like answers, no crash
+ *     rcl H:P AGENT_WORK_DIR   RESERVE + CREATE + LAUNCH in one ACCEPT; the
+ *                              task writes into its volume, which outlives it
  *     rescind H:P              --offer-timeout rescinds offers
  *     volumes H:P AGENT_WORK_DIR   RESERVE, CREATE, DESTROY, UNRESERVE
  *                              (one agent; its work dir to find volumes)
@@ -557,6 +559,8 @@ int main(int argc, char **argv)
 		rc = sc_control(atoi(argv[3]), atof(argv[4]));
 	else if (!strcmp(argv[1], "mutate") && argc == 5)
 		rc = sc_mutate(atoi(argv[3]), (unsigned)atoi(argv[4]));
+	else if (!strcmp(argv[1], "rcl") && argc == 4)
+		rc = sc_rcl(argv[3]);
 	else if (!strcmp(argv[1], "rescind"))
 		rc = sc_rescind();
 	else

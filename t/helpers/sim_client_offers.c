@@ -497,38 +497,27 @@ static double reserved(const Mesos__V1__Offer *o, const char *name, const char *
 		    !r->reservation || !r->allocation_info)
 			continue;
 #pragma GCC diagnostic pop
-		if (volume != (r->disk && r->disk->persistence && !strcmp(r->disk->persistence->id, "vol1")))
+		if (volume != (r->disk && r->disk->persistence))
 			continue;
 		sum += r->scalar ? r->scalar->value : 0;
 	}
 	return sum;
 }
 
-int sc_volumes(const char *work_dir)
+/* Subscribes f as a MULTI_ROLE framework in role r1, principal p1. */
+static int multirole_start(struct fw *f)
 {
-	struct fw f;
-	struct fwopts o = {.failover_timeout = 60, .principal = "p1"};
 	Mesos__V1__Scheduler__Call call;
 	Mesos__V1__Scheduler__Call__Subscribe sub = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
 	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
 	Mesos__V1__FrameworkInfo__Capability cap = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT;
 	Mesos__V1__FrameworkInfo__Capability *caps[1] = {&cap};
-	char *roles[1] = {"r1"}, agent[128], offer[128], path[1024];
-	Mesos__V1__Scheduler__Event *ev;
-	const Mesos__V1__Offer *x;
-	Mesos__V1__Resource r[3], *rs[3] = {&r[0], &r[1], &r[2]};
-	Mesos__V1__Value__Scalar sc[3];
-	Mesos__V1__Resource__ReservationInfo ri[3];
-	Mesos__V1__Resource__AllocationInfo ai[3];
-	Mesos__V1__Resource__DiskInfo di = MESOS__V1__RESOURCE__DISK_INFO__INIT;
-	Mesos__V1__Resource__DiskInfo__Persistence pe = MESOS__V1__RESOURCE__DISK_INFO__PERSISTENCE__INIT;
-	Mesos__V1__Volume vo = MESOS__V1__VOLUME__INIT;
+	Mesos__V1__Scheduler__Event *ev = NULL;
+	char *roles[1] = {"r1"};
 	size_t len;
 	uint8_t *bytes;
 	int ok;
 
-	/* a MULTI_ROLE framework in role r1 */
-	(void)o;
 	init_call(&call, NULL, NULL, MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE);
 	fi.user = "root";
 	fi.name = "volumes";
@@ -544,18 +533,40 @@ int sc_volumes(const char *work_dir)
 	sub.framework_info = &fi;
 	call.subscribe = &sub;
 	bytes = pack(&call, &len);
-	memset(&f, 0, sizeof(f));
-	ok = conn_open(&f.c, g_port) == 0 && conn_send(&f.c, "POST", PB, PB, NULL, bytes, len) == 0 &&
-	     conn_head(&f.c, 5000) == 0 && f.c.status == 200 && next_event(&f.c, 5000, &ev) == 1;
+	memset(f, 0, sizeof(*f));
+	ok = conn_open(&f->c, g_port) == 0 && conn_send(&f->c, "POST", PB, PB, NULL, bytes, len) == 0 &&
+	     conn_head(&f->c, 5000) == 0 && f->c.status == 200 && next_event(&f->c, 5000, &ev) == 1 &&
+	     ev->subscribed;
 	free(bytes);
-	if (!ok || !ev->subscribed) {
+	if (!ok) {
+		free_ev(ev);
+		conn_close(&f->c);
+		return -1;
+	}
+	snprintf(f->id, sizeof(f->id), "%s", ev->subscribed->framework_id->value);
+	snprintf(f->sid, sizeof(f->sid), "%s", f->c.stream_id);
+	free_ev(ev);
+	return 0;
+}
+
+int sc_volumes(const char *work_dir)
+{
+	struct fw f;
+	char agent[128], offer[128], path[1024];
+	Mesos__V1__Scheduler__Event *ev;
+	const Mesos__V1__Offer *x;
+	Mesos__V1__Resource r[3], *rs[3] = {&r[0], &r[1], &r[2]};
+	Mesos__V1__Value__Scalar sc[3];
+	Mesos__V1__Resource__ReservationInfo ri[3];
+	Mesos__V1__Resource__AllocationInfo ai[3];
+	Mesos__V1__Resource__DiskInfo di = MESOS__V1__RESOURCE__DISK_INFO__INIT;
+	Mesos__V1__Resource__DiskInfo__Persistence pe = MESOS__V1__RESOURCE__DISK_INFO__PERSISTENCE__INIT;
+	Mesos__V1__Volume vo = MESOS__V1__VOLUME__INIT;
+
+	if (multirole_start(&f) != 0) {
 		check(0, "MULTI_ROLE subscribe", "failed");
-		conn_close(&f.c);
 		return 1;
 	}
-	snprintf(f.id, sizeof(f.id), "%s", ev->subscribed->framework_id->value);
-	snprintf(f.sid, sizeof(f.sid), "%s", f.c.stream_id);
-	free_ev(ev);
 	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
 	if (!ev) {
 		check(0, "offers", "none");
@@ -776,6 +787,144 @@ int sc_mutate(int n, unsigned seed)
 	       codes[400], codes[403], codes[501], fresh);
 	check(simple_call(&f, MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE) == 202 ||
 	      fw_start(&f, &o) == 0, "the sim still serves calls afterwards", "");
+	conn_close(&f.c);
+	return failures ? 1 : 0;
+}
+
+/* ---- RESERVE + CREATE + LAUNCH in one ACCEPT ---- */
+
+int sc_rcl(const char *work_dir)
+{
+	struct fw f;
+	char agent[128], offer[128], path[1024];
+	Mesos__V1__Scheduler__Event *ev;
+	const Mesos__V1__Offer *x;
+	Mesos__V1__Resource r[3], *rs[3] = {&r[0], &r[1], &r[2]};
+	Mesos__V1__Resource t[3], *ts[3] = {&t[0], &t[1], &t[2]};
+	Mesos__V1__Value__Scalar sc[6];
+	Mesos__V1__Resource__ReservationInfo ri[6];
+	Mesos__V1__Resource__AllocationInfo ai[6];
+	Mesos__V1__Resource__DiskInfo di = MESOS__V1__RESOURCE__DISK_INFO__INIT;
+	Mesos__V1__Resource__DiskInfo__Persistence pe = MESOS__V1__RESOURCE__DISK_INFO__PERSISTENCE__INIT;
+	Mesos__V1__Volume vo = MESOS__V1__VOLUME__INIT;
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
+	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT, *oids[1] = {&oid};
+	Mesos__V1__Offer__Operation op[3], *ops[3] = {&op[0], &op[1], &op[2]};
+	Mesos__V1__Offer__Operation__Reserve rv = MESOS__V1__OFFER__OPERATION__RESERVE__INIT;
+	Mesos__V1__Offer__Operation__Create cr = MESOS__V1__OFFER__OPERATION__CREATE__INIT;
+	Mesos__V1__Offer__Operation__Launch l = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+	Mesos__V1__TaskInfo ti = MESOS__V1__TASK_INFO__INIT, *tis[1] = {&ti};
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__CommandInfo cmd = MESOS__V1__COMMAND_INFO__INIT;
+	Mesos__V1__Filters fl = MESOS__V1__FILTERS__INIT;
+	Mesos__V1__TaskStatus *st;
+	bool running = false, killed = false, file = false;
+	uint64_t deadline;
+
+	if (multirole_start(&f) != 0) {
+		check(0, "MULTI_ROLE subscribe", "failed");
+		return 1;
+	}
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
+	if (!ev) {
+		check(0, "offers", "none");
+		conn_close(&f.c);
+		return 1;
+	}
+	snprintf(agent, sizeof(agent), "%s", ev->offers->offers[0]->agent_id->value);
+	snprintf(offer, sizeof(offer), "%s", ev->offers->offers[0]->id->value);
+	free_ev(ev);
+
+	mkres(&r[0], &sc[0], &ri[0], &ai[0], "cpus", 1, "r1", "p1");
+	mkres(&r[1], &sc[1], &ri[1], &ai[1], "mem", 128, "r1", "p1");
+	mkres(&r[2], &sc[2], &ri[2], &ai[2], "disk", 100, "r1", "p1");
+	mkres(&t[0], &sc[3], &ri[3], &ai[3], "cpus", 0.5, "r1", "p1");
+	mkres(&t[1], &sc[4], &ri[4], &ai[4], "mem", 64, "r1", "p1");
+	mkres(&t[2], &sc[5], &ri[5], &ai[5], "disk", 100, "r1", "p1");
+	pe.id = "vol2";
+	pe.principal = "p1";
+	vo.mode = MESOS__V1__VOLUME__MODE__RW;
+	vo.container_path = "data";
+	di.persistence = &pe;
+	di.volume = &vo;
+	t[2].disk = &di;
+	for (int i = 0; i < 3; i++) {
+		mesos__v1__offer__operation__init(&op[i]);
+		op[i].has_type = 1;
+	}
+	op[0].type = MESOS__V1__OFFER__OPERATION__TYPE__RESERVE;
+	rv.n_resources = 3;
+	rv.resources = rs;
+	op[0].reserve = &rv;
+	op[1].type = MESOS__V1__OFFER__OPERATION__TYPE__CREATE;
+	cr.n_volumes = 1;
+	cr.volumes = &ts[2];
+	op[1].create = &cr;
+	op[2].type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+	tid.value = "t-vol";
+	aid.value = agent;
+	ti.name = "t-vol";
+	ti.task_id = &tid;
+	ti.agent_id = &aid;
+	ti.n_resources = 3;
+	ti.resources = ts;
+	cmd.value = "test -d data || exit 3; echo hi >data/hello; exec sleep 60";
+	ti.command = &cmd;
+	l.n_task_infos = 1;
+	l.task_infos = tis;
+	op[2].launch = &l;
+	init_call(&c, &fid, f.id, MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT);
+	oid.value = offer;
+	acc.n_offer_ids = 1;
+	acc.offer_ids = oids;
+	acc.n_operations = 3;
+	acc.operations = ops;
+	fl.has_refuse_seconds = 1;
+	fl.refuse_seconds = 0;
+	acc.filters = &fl;
+	c.accept = &acc;
+	check(fw_call(&f, &c) == 202, "ACCEPT with RESERVE, CREATE and LAUNCH -> 202", "");
+	deadline = now_ms() + 15000;
+	while (!running && now_ms() < deadline) {
+		st = wait_update(&f, "t-vol", (int)(deadline - now_ms()), &ev);
+		if (!st)
+			break;
+		if (st->has_uuid)
+			acknowledge(&f, st);
+		running = st->state == MESOS__V1__TASK_STATE__TASK_RUNNING;
+		if (!running && st->state != MESOS__V1__TASK_STATE__TASK_STARTING) {
+			check(0, "the task runs", "state %d: %s", st->state, st->message ? st->message : "");
+			free_ev(ev);
+			break;
+		}
+		free_ev(ev);
+	}
+	check(running, "the task on the new volume runs", "");
+	snprintf(path, sizeof(path), "%s/volumes/roles/r1/vol2/hello", work_dir);
+	deadline = now_ms() + 5000;
+	while (!(file = access(path, F_OK) == 0) && now_ms() < deadline)
+		poll(NULL, 0, 50);
+	check(file, "what the task wrote in its volume is in the volume directory", "%s", path);
+	check(kill_task(&f, "t-vol", agent) == 202, "KILL -> 202", "");
+	deadline = now_ms() + 15000;
+	while (!killed && now_ms() < deadline) {
+		st = wait_update(&f, "t-vol", (int)(deadline - now_ms()), &ev);
+		if (!st)
+			break;
+		if (st->has_uuid)
+			acknowledge(&f, st);
+		killed = st->state == MESOS__V1__TASK_STATE__TASK_KILLED;
+		free_ev(ev);
+	}
+	check(killed, "TASK_KILLED", "");
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && reserved(x, "disk", "r1", true) == 100 && reserved(x, "cpus", "r1", false) == 1,
+	      "after the task the volume and the reservation are offered again", "");
+	free_ev(ev);
+	check(access(path, F_OK) == 0, "the volume outlives the task", "%s", path);
 	conn_close(&f.c);
 	return failures ? 1 : 0;
 }
