@@ -281,7 +281,6 @@ static void sub_head(struct http_call *call, const struct http_reply *r, void *a
 	struct exec_session *s = arg;
 	const struct http_header *h;
 
-	(void)call;
 	s->sub_status = r->status;
 	if (r->status != 200)
 		return;
@@ -291,7 +290,10 @@ static void sub_head(struct http_call *call, const struct http_reply *r, void *a
 		log_error("mesos executor session: agent answered SUBSCRIBE with Content-Type "
 			  "\"%.*s\", not " CT_PROTOBUF, h ? (int)(h->value_len > 100 ? 100 :
 			  h->value_len) : 0, h ? h->value : "");
-		s->sub_status = -1;
+		/* A 200 stream never ends by itself: drop it here. */
+		s->sub = NULL;
+		http_call_cancel(call);
+		lose(s, "bad SUBSCRIBE answer", true);
 		return;
 	}
 	mesos_event_reader_init(&s->reader, &mesos__v1__executor__event__descriptor, 0);
@@ -338,9 +340,9 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		lose(s, why, false);
 		return;
 	}
-	if (st == -1 || st == 0) {
+	if (st == 0) {
 		snprintf(why, sizeof why, "SUBSCRIBE to %s failed: %s", s->url_text,
-			 r->errmsg ? r->errmsg : st == -1 ? "bad answer" : strerror(-r->err));
+			 r->errmsg ? r->errmsg : strerror(-r->err));
 		lose(s, why, false);
 		return;
 	}

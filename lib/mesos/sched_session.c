@@ -261,7 +261,6 @@ static void sub_head(struct http_call *call, const struct http_reply *r, void *a
 	struct sched_session *s = arg;
 	const struct http_header *h;
 
-	(void)call;
 	s->sub_status = r->status;
 	if (r->location) {
 		free(s->sub_location);
@@ -275,15 +274,13 @@ static void sub_head(struct http_call *call, const struct http_reply *r, void *a
 		log_error("mesos scheduler session: %s answered SUBSCRIBE with Content-Type "
 			  "\"%.*s\", not " CT_PROTOBUF "; reconnecting", s->stream_text,
 			  h ? (int)(h->value_len > 100 ? 100 : h->value_len) : 0, h ? h->value : "");
-		s->sub_status = -1;
-		return;
+		goto bad;
 	}
 	h = http_find_header(r->headers, r->num_headers, "Mesos-Stream-Id");
 	if (!h || h->value_len == 0 || h->value_len >= sizeof s->stream_id) {
 		log_error("mesos scheduler session: %s answered SUBSCRIBE without a usable "
 			  "Mesos-Stream-Id; reconnecting", s->stream_text);
-		s->sub_status = -1;
-		return;
+		goto bad;
 	}
 	memcpy(s->stream_id, h->value, h->value_len);
 	s->stream_id[h->value_len] = '\0';
@@ -292,6 +289,13 @@ static void sub_head(struct http_call *call, const struct http_reply *r, void *a
 	s->reader_on = true;
 	s->state = ST_STREAM;
 	arm_watchdog(s);
+	return;
+bad:
+	/* A 200 stream never ends by itself: drop it here. */
+	s->sub = NULL;
+	http_call_cancel(call);
+	stop_stream(s);
+	schedule_retry(s, true);
 }
 
 static void sub_body(struct http_call *call, const char *data, size_t len, void *arg)
@@ -346,10 +350,9 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		schedule_retry(s, false);
 		return;
 	}
-	if (st == -1 || (r->err && st == 0)) {
-		if (st == 0)
-			log_warn("mesos scheduler session: SUBSCRIBE to %s failed: %s",
-				 s->stream_text, r->errmsg ? r->errmsg : strerror(-r->err));
+	if (r->err && st == 0) {
+		log_warn("mesos scheduler session: SUBSCRIBE to %s failed: %s",
+			 s->stream_text, r->errmsg ? r->errmsg : strerror(-r->err));
 		if (!lose_stream(s, "subscribe failed"))
 			return;
 		schedule_retry(s, true);
