@@ -8,6 +8,8 @@
 
 #include "zk/zk_store.h"
 
+#define ZS_PATH_MAX 1024
+
 struct zs_reseed {
 	char *id;
 	char *json;
@@ -29,8 +31,39 @@ struct zs_mirror {
 	struct zk_store_original original;
 };
 
-struct zs_op;
 struct zs_load;
+
+/* One fenced write (zk_store_ops.c). */
+enum zs_kind {
+	ZS_PUT_TASK,
+	ZS_DEL_TASK,
+	ZS_PUT_FWID,
+	ZS_DEL_FWID,
+	ZS_NEXT,
+	ZS_PUT_RESEED,
+	ZS_DEL_RESEED,
+	ZS_TEARDOWN,
+	ZS_PURGE,
+};
+
+struct zs_op {
+	struct zs_op *prev, *next;
+	struct zk_store *st;
+	enum zs_kind kind;
+	zk_store_done_fn done;
+	zk_store_number_fn ndone;
+	void *arg;
+	char path[ZS_PATH_MAX];
+	char key[TASK_ID_MAX + 1];
+	struct registry_record rec;
+	char *data;
+	size_t len;
+	bool create;          /* upserts: this attempt creates */
+	int tries;
+	uint64_t n;           /* ZS_NEXT: the number being taken */
+	int version;          /* ZS_NEXT: next_member's version */
+	char err[400];
+};
 
 struct zk_store {
 	struct zk_session *s;
@@ -62,6 +95,13 @@ bool zs_parse_counter(const char *data, int len, uint64_t *out);
 
 void zs_load_cancel(struct zk_store *st);
 
-#define ZS_PATH_MAX 1024
+/* The write engine (zk_store_ops.c). zs_op_new checks that the store is
+ * loaded and idle (-EAGAIN, -EBUSY) and makes an op for "<root>/<rel>";
+ * zs_op_start sends its first attempt (on failure op is freed and
+ * nothing runs); afterwards it ends with exactly one completion. */
+struct zs_op *zs_op_new(struct zk_store *st, enum zs_kind kind, const char *rel, int *rc);
+int zs_op_set_data(struct zs_op *op, const void *data, size_t len);
+int zs_op_start(struct zs_op *op);
+void zs_op_free(struct zs_op *op);
 
 #endif
