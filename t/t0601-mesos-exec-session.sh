@@ -47,7 +47,7 @@ test_expect_success 'mesos-sim and a checkpointing scheduler' '
 test_expect_success 'the executor reads its environment; the token variable is gone' '
 	pcmd s launch-exec t1 ex1 "$EXEC" &&
 	wait_until 15 "ex_has sim ex1 ^subscribed" &&
-	ex_has sim ex1 "^env url=http://127\.0\.0\.1:[0-9]+/slave\(1\)/api/v1/executor checkpoint=1 recovery_ms=3000 backoff_max_ms=[0-9]+ grace_ms=3000 token=no token_env=gone$" &&
+	ex_has sim ex1 "^env url=http://127\.0\.0\.1:[0-9]+/slave\(1\)/api/v1/executor checkpoint=1 recovery_ms=3000 backoff_max_ms=[0-9]+ grace_ms=3000 token=no token_env=gone pid=[0-9]+$" &&
 	ex_has sim ex1 "^subscribed executor=ex1 agent=$A$"
 '
 
@@ -130,6 +130,45 @@ test_expect_success 'no MESOS_* environment: a clear error, exit 2' '
 
 test_expect_success 'no sanitizer report from any executor' '
 	! grep -l "Sanitizer\|runtime error" "$EM_TMP"/sim*-work/agent0/slaves/*/frameworks/*/executors/*/runs/*/stderr refused.err
+'
+
+# ------------------------------- agent restart (sim-agent-drive, t0510)
+DRIVE=$EM_BUILD_ROOT/t/mesos-sim/sim-agent-drive
+[[ -x $DRIVE ]] && test_set_prereq DRIVE
+dcmd() { local IFS=$'\t'; printf '%s\n' "$*" >&"$DFD"; }
+dsb() { echo "$EM_TMP/dw/slaves/S0/frameworks/F2/executors/$1/runs/latest"; }
+
+test_expect_success DRIVE 'one agent under the stand-in master, a checkpointing framework' '
+	mkfifo dcmds && exec {DFD}<>dcmds &&
+	spawn drive bash -c "exec \"\$0\" \"\$@\" <dcmds >drive.out" "$DRIVE" -work-dir="$EM_TMP/dw" \
+		-ip=127.0.0.1 -port-file=dport -agent-recovery-delay=2s \
+		-executor-reregistration-timeout=10s &&
+	wait_until 10 "test -s dport" &&
+	dcmd framework F2 checkpoint && wait_until 5 "grep -q \"^OK framework\" drive.out"
+'
+
+test_expect_success DRIVE 'a token from the agent is read, removed from the environment, never logged' '
+	dcmd launch F2 r1 R1 "cmd=$EXEC" shell=0 arg=exec_probe \
+		env=MESOS_EXECUTOR_AUTHENTICATION_TOKEN=tok-123 &&
+	wait_until 10 "grep -q \"^UPDATE task=r1 state=TASK_RUNNING source=SOURCE_EXECUTOR\" drive.out" &&
+	wait_until 5 "grep -q \"^acknowledged task=r1 unacked=0\" $(dsb R1)/stdout" &&
+	grep -q "token=yes token_env=gone" "$(dsb R1)/stdout" &&
+	! grep -q tok-123 "$(dsb R1)/stdout" "$(dsb R1)/stderr"
+'
+
+test_expect_success DRIVE 'agent restart: 503s while it recovers, then re-SUBSCRIBE carrying an update made while away' '
+	pid=$(sed -n "s/.* pid=\([0-9]*\)$/\1/p" "$(dsb R1)/stdout") && test -n "$pid" &&
+	dcmd agent-restart &&
+	wait_until 10 "grep -q \"answered 503\" $(dsb R1)/stderr" &&
+	kill -USR1 "$pid" &&
+	wait_until 5 "grep -q \"^ping tasks=1 subscribed=0\" $(dsb R1)/stdout" &&
+	wait_until 15 "test \$(grep -c ^subscribed $(dsb R1)/stdout) = 2" &&
+	grep -q "SUBSCRIBE to .*(0 unacknowledged tasks, 1 unacknowledged updates)" "$(dsb R1)/stderr" &&
+	wait_until 10 "grep -q \"^UPDATE task=r1 state=TASK_RUNNING source=SOURCE_EXECUTOR .*msg=ping\" drive.out" &&
+	wait_until 5 "test \$(grep -c \"^acknowledged task=r1 unacked=0\" $(dsb R1)/stdout) = 2" &&
+	dcmd kill F2 r1 &&
+	wait_until 10 "grep -q \"^UPDATE task=r1 state=TASK_KILLED source=SOURCE_EXECUTOR\" drive.out" &&
+	! grep -q "Sanitizer\|runtime error" "$(dsb R1)/stderr"
 '
 
 test_done

@@ -3,7 +3,7 @@
  * t0601 (launched by mesos-sim's agent). It prints one line per event on
  * stdout (the sandbox's stdout file):
  *
- *   env url=URL checkpoint=0|1 recovery_ms=N backoff_max_ms=N grace_ms=N token=yes|no token_env=gone|LEFT
+ *   env url=URL checkpoint=0|1 recovery_ms=N backoff_max_ms=N grace_ms=N token=yes|no token_env=gone|LEFT pid=P
  *   subscribed executor=E agent=A
  *   launch task=T            -> UPDATE TASK_RUNNING "exec_probe running"
  *   kill task=T              -> UPDATE TASK_KILLED
@@ -14,6 +14,8 @@
  *   lost reason=R            -> exit 1 (the session has stopped for good)
  *
  * A task whose data is "fail" gets TASK_FAILED instead of RUNNING.
+ * SIGUSR1: one more TASK_RUNNING "ping" update for every running task
+ * (queued if the agent is away: it then goes with the next SUBSCRIBE).
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "mesos/exec_session.h"
@@ -176,8 +179,15 @@ static void on_lost(struct exec_session *s, enum exec_lost_reason why, const cha
 
 static void on_signal(struct ev_loop *loop, int signo, void *arg)
 {
-	(void)signo;
+	size_t i;
+
 	(void)arg;
+	if (signo == SIGUSR1) {
+		out("ping tasks=%zu subscribed=%d", P.n_tasks, exec_session_subscribed(P.s));
+		for (i = 0; i < P.n_tasks; i++)
+			update(P.tasks[i], MESOS__V1__TASK_STATE__TASK_RUNNING, "ping");
+		return;
+	}
 	ev_stop(loop);
 }
 
@@ -200,10 +210,10 @@ int main(void)
 	}
 	url_format(&env.url, url, sizeof url);
 	out("env url=%s checkpoint=%d recovery_ms=%lld backoff_max_ms=%lld grace_ms=%lld token=%s "
-	    "token_env=%s", url, env.checkpoint, (long long)(env.recovery_timeout_ns / 1000000),
+	    "token_env=%s pid=%d", url, env.checkpoint, (long long)(env.recovery_timeout_ns / 1000000),
 	    (long long)(env.backoff_max_ns / 1000000), (long long)(env.shutdown_grace_ns / 1000000),
 	    env.token ? "yes" : "no",
-	    getenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN") ? "LEFT" : "gone");
+	    getenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN") ? "LEFT" : "gone", (int)getpid());
 	P.loop = ev_loop_new();
 	if (!P.loop)
 		return 1;
@@ -217,11 +227,13 @@ int main(void)
 		return 1;
 	}
 	ev_signal_add(P.loop, SIGTERM, on_signal, NULL);
+	ev_signal_add(P.loop, SIGUSR1, on_signal, NULL);
 	exec_session_start(P.s);
 	ev_run(P.loop);
 	exec_session_free(P.s);
 	ev_timer_stop(P.loop, &P.exit_timer);
 	ev_signal_del(P.loop, SIGTERM);
+	ev_signal_del(P.loop, SIGUSR1);
 	ev_loop_free(P.loop);
 	while (P.n_tasks)
 		forget(P.tasks[P.n_tasks - 1]);
