@@ -3,8 +3,9 @@
 # real etcd 3.4: start to serving, restart in place after SIGKILL, a crash
 # loop ending in a terminal failure with etcd's own last lines, stop with
 # SIGTERM and with SIGKILL after the grace, no etcd left behind when the
-# executor is SIGKILLed (PDEATHSIG), the reseed fence and force on a
-# 3-member cluster, snapshots, and the memory the supervision costs. The
+# executor is SIGKILLed (PDEATHSIG), the capped log, a learner, the
+# reseed fence and force on a 3-member cluster, snapshots, and the memory
+# the supervision costs. The
 # C side is t/helpers/etcd_proc_drive.c: one scenario per subcommand, TAP
 # lines of its own in the captured output.
 test_description='etcd process supervision against etcd 3.4'
@@ -53,9 +54,18 @@ test_expect_success 'start, serve with a member id; SIGKILL of etcd restarts it 
 '
 
 test_expect_success 'a crash loop ends in a terminal failure with the exit status and log lines' '
-	drive crashloop -t 3000 -m "$(member e1)" &&
-	grep -q "not a directory" "$EM_TMP/crashloop/e1.log" &&
+	drive crashloop -t 3000 -c 2048 -m "$(member e1)" &&
+	cat "$EM_TMP/crashloop/e1.log.1" "$EM_TMP/crashloop/e1.log" | grep -q "not a directory" &&
 	no_etcd_left
+'
+
+test_expect_success 'the log file is capped: rotated to .1 at a line boundary, neither past the cap' '
+	log=$EM_TMP/crashloop/e1.log &&
+	test -s "$log.1" &&
+	test "$(stat -c %s "$log")" -le 2048 &&
+	test "$(stat -c %s "$log.1")" -le 2048 &&
+	grep -q "^etcd-mesos: started etcd" "$log.1" &&
+	tail -n 1 "$log" | grep -q "^etcd-mesos: etcd exited (exit status 1).*giving up"
 '
 
 test_expect_success 'stop: SIGKILL after the grace for a frozen etcd, SIGTERM otherwise' '
@@ -69,6 +79,7 @@ test_expect_success 'SIGKILL of the supervising process leaves no etcd behind (P
 	drv=$SPAWNED_PID &&
 	wait_until 30 "test -s $EM_TMP/orphan/pid" &&
 	etcd_pid=$(cat "$EM_TMP/orphan/pid") &&
+	test_when_finished "kill -KILL $etcd_pid 2>/dev/null || :" &&
 	pid_alive "$etcd_pid" &&
 	kill -KILL "$drv" &&
 	wait_until 10 "! pid_alive $drv" &&
@@ -81,6 +92,11 @@ test_expect_success 'fence on a 3-member cluster, force on the fenced survivor, 
 	grep "^{\"fence\":\"a\"" out.reseed | grep -q "\"fresh\":true" &&
 	grep -q "^# the last write before the fence is" out.reseed &&
 	note "$(grep "^# the last write" out.reseed | sed "s/^# //")" &&
+	no_etcd_left
+'
+
+test_expect_success 'a learner serves once its status answers isLearner' '
+	drive learner -m "$(member a)" -m "$(member d)" &&
 	no_etcd_left
 '
 

@@ -84,26 +84,48 @@ static void tail_add(struct etcd_proc_log *l, const char *p, size_t n)
 	l->tail_len += n;
 }
 
-static void file_add(struct etcd_proc_log *l, const char *p, size_t n)
+static bool write_all(struct etcd_proc_log *l, const char *p, size_t n)
 {
-	if (l->file_fd < 0)
-		return;
-	if (l->file_size > 0 && l->file_size + n > l->cap) {
-		rotate(l);
-		if (l->file_fd < 0)
-			return;
-	}
 	while (n > 0) {
 		ssize_t w = write(l->file_fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
 			give_up_file(l, "write", w < 0 ? errno : EIO);
-			return;
+			return false;
 		}
 		p += w;
 		n -= (size_t)w;
 		l->file_size += (uint64_t)w;
+	}
+	return true;
+}
+
+/* Never lets the file grow past the cap, and rotates at a line boundary
+ * when it can: only a line longer than the cap is split. */
+static void file_add(struct etcd_proc_log *l, const char *p, size_t n)
+{
+	while (n > 0 && l->file_fd >= 0) {
+		size_t room = l->file_size < l->cap ? (size_t)(l->cap - l->file_size) : 0;
+		const char *nl;
+		size_t take;
+
+		if (n <= room) {
+			write_all(l, p, n);
+			return;
+		}
+		nl = room ? memrchr(p, '\n', room) : NULL;
+		if (nl)
+			take = (size_t)(nl - p) + 1;
+		else if (l->file_size > 0)
+			take = 0;           /* start the line in a fresh file */
+		else
+			take = room;        /* a line longer than the cap */
+		if (take && !write_all(l, p, take))
+			return;
+		p += take;
+		n -= take;
+		rotate(l);
 	}
 }
 
