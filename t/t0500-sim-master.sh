@@ -66,6 +66,12 @@ test_expect_success 'invalid ACCEPTs: TASK_ERROR / TASK_LOST with the Mesos reas
 	run accept $IP:$main_PORT
 '
 
+EXE=$EM_BUILD_ROOT/t/em-test-executor
+[[ -x $EXE ]] && test_set_prereq EXECUTOR
+test_expect_success EXECUTOR 'a custom executor: updates, MESSAGE both ways, duplicate id, KILL, SHUTDOWN' '
+	run executor $IP:$main_PORT "$EXE"
+'
+
 test_expect_success 'reconciliation and KILL of unknown tasks answer as in §L.2' '
 	run reconcile $IP:$main_PORT
 '

@@ -23,6 +23,9 @@
  *                              live stream id: Mesos-like answers, no crash
  *     rcl H:P AGENT_WORK_DIR   RESERVE + CREATE + LAUNCH in one ACCEPT; the
  *                              task writes into its volume, which outlives it
+ *     executor H:P EXE         a custom executor (em-test-executor -echo):
+ *                              updates, executor_ids in offers, duplicate
+ *                              task id, MESSAGE both ways, KILL, SHUTDOWN
  *     rescind H:P              --offer-timeout rescinds offers
  *     volumes H:P AGENT_WORK_DIR   RESERVE, CREATE, DESTROY, UNRESERVE
  *                              (one agent; its work dir to find volumes)
@@ -561,6 +564,8 @@ int main(int argc, char **argv)
 		rc = sc_mutate(atoi(argv[3]), (unsigned)atoi(argv[4]));
 	else if (!strcmp(argv[1], "rcl") && argc == 4)
 		rc = sc_rcl(argv[3]);
+	else if (!strcmp(argv[1], "executor") && argc == 4)
+		rc = sc_executor(argv[3]);
 	else if (!strcmp(argv[1], "rescind"))
 		rc = sc_rescind();
 	else

@@ -121,5 +121,6 @@ int sc_agentloss(int control, bool pa, int timeout_s);
 int sc_volumes(const char *work_dir);
 int sc_mutate(int n, unsigned seed);
 int sc_rcl(const char *work_dir);
+int sc_executor(const char *exe);
 
 #endif

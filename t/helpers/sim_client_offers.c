@@ -928,3 +928,175 @@ int sc_rcl(const char *work_dir)
 	conn_close(&f.c);
 	return failures ? 1 : 0;
 }
+
+/* ---- a custom executor end to end ---- */
+
+static int launch_exec_task(struct fw *f, const char *offer, const char *agent, const char *task,
+			    const char *exe)
+{
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
+	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT, *oids[1] = {&oid};
+	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT, *ops[1] = {&op};
+	Mesos__V1__Offer__Operation__Launch l = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+	Mesos__V1__TaskInfo ti = MESOS__V1__TASK_INFO__INIT, *tis[1] = {&ti};
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__ExecutorInfo ex = MESOS__V1__EXECUTOR_INFO__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__CommandInfo cmd = MESOS__V1__COMMAND_INFO__INIT;
+	Mesos__V1__Resource r[2], *rs[2] = {&r[0], &r[1]};
+	Mesos__V1__Value__Scalar sc[2];
+	Mesos__V1__Filters fl = MESOS__V1__FILTERS__INIT;
+	char *args[3] = {"em-test-executor", "run", "-echo"};
+
+	init_call(&c, &fid, f->id, MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT);
+	oid.value = (char *)offer;
+	acc.n_offer_ids = 1;
+	acc.offer_ids = oids;
+	for (int i = 0; i < 2; i++) {
+		mesos__v1__resource__init(&r[i]);
+		mesos__v1__value__scalar__init(&sc[i]);
+		r[i].name = i ? "mem" : "cpus";
+		r[i].type = MESOS__V1__VALUE__TYPE__SCALAR;
+		sc[i].value = i ? 32 : 0.1;
+		r[i].scalar = &sc[i];
+	}
+	tid.value = (char *)task;
+	aid.value = (char *)agent;
+	ti.name = (char *)task;
+	ti.task_id = &tid;
+	ti.agent_id = &aid;
+	ti.n_resources = 2;
+	ti.resources = rs;
+	eid.value = "e-exec";
+	cmd.value = (char *)exe;
+	cmd.has_shell = 1;
+	cmd.shell = 0;
+	cmd.n_arguments = 3;
+	cmd.arguments = args;
+	ex.has_type = 1;
+	ex.type = MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM;
+	ex.executor_id = &eid;
+	ex.command = &cmd;
+	ex.n_resources = 2;
+	ex.resources = rs;
+	ti.executor = &ex;
+	l.n_task_infos = 1;
+	l.task_infos = tis;
+	op.has_type = 1;
+	op.type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+	op.launch = &l;
+	acc.n_operations = 1;
+	acc.operations = ops;
+	fl.has_refuse_seconds = 1;
+	fl.refuse_seconds = 0;
+	acc.filters = &fl;
+	c.accept = &acc;
+	return fw_call(f, &c);
+}
+
+/* Waits for `state` of task, acknowledging every update with a uuid. */
+static bool reach_state(struct fw *f, const char *task, int state, bool *from_executor)
+{
+	uint64_t deadline = now_ms() + 15000;
+	Mesos__V1__Scheduler__Event *ev;
+	Mesos__V1__TaskStatus *st;
+	bool done = false;
+
+	while (!done && now_ms() < deadline) {
+		if (!(st = wait_update(f, task, (int)(deadline - now_ms()), &ev)))
+			break;
+		if (st->has_uuid)
+			acknowledge(f, st);
+		done = (int)st->state == state;
+		if (done && from_executor)
+			*from_executor = st->source == MESOS__V1__TASK_STATUS__SOURCE__SOURCE_EXECUTOR &&
+					 st->has_uuid && st->container_status;
+		free_ev(ev);
+	}
+	return done;
+}
+
+int sc_executor(const char *exe)
+{
+	struct fwopts o = {.failover_timeout = 60};
+	struct fw f;
+	Mesos__V1__Scheduler__Event *ev;
+	Mesos__V1__Scheduler__Call c;
+	Mesos__V1__FrameworkID fid;
+	Mesos__V1__Scheduler__Call__Message m = MESOS__V1__SCHEDULER__CALL__MESSAGE__INIT;
+	Mesos__V1__Scheduler__Call__Shutdown sh = MESOS__V1__SCHEDULER__CALL__SHUTDOWN__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	char agent[128], offer[128];
+	const Mesos__V1__Offer *x;
+	bool src = false;
+	uint8_t data[5] = {'p', 'i', 'n', 'g', 0};
+
+	if (fw_start(&f, &o) != 0) {
+		check(0, "subscribe", "no SUBSCRIBED");
+		return 1;
+	}
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS, 3000);
+	if (!ev) {
+		check(0, "offers", "none");
+		conn_close(&f.c);
+		return 1;
+	}
+	snprintf(agent, sizeof(agent), "%s", ev->offers->offers[0]->agent_id->value);
+	snprintf(offer, sizeof(offer), "%s", ev->offers->offers[0]->id->value);
+	free_ev(ev);
+	check(launch_exec_task(&f, offer, agent, "e-task", exe) == 202, "ACCEPT with a custom executor -> 202", "");
+	check(reach_state(&f, "e-task", MESOS__V1__TASK_STATE__TASK_RUNNING, &src) && src,
+	      "TASK_RUNNING from SOURCE_EXECUTOR with a uuid and container_status", "");
+
+	/* the executor shows up in the next offer of that agent */
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && x->n_executor_ids == 1 && !strcmp(x->executor_ids[0]->value, "e-exec"),
+	      "offers of the agent list the running executor", "");
+	free_ev(ev);
+	check(launch_exec_task(&f, offer, agent, "e-task", exe) == 202, "a second LAUNCH of the same id", "");
+	expect_update(&f, "e-task", MESOS__V1__TASK_STATE__TASK_ERROR,
+		      MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID,
+		      "Task has duplicate ID: e-task", "a duplicate task id -> TASK_ERROR");
+
+	init_call(&c, &fid, f.id, MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE);
+	aid.value = agent;
+	eid.value = "e-exec";
+	m.agent_id = &aid;
+	m.executor_id = &eid;
+	m.data.data = data;
+	m.data.len = sizeof(data);
+	c.message = &m;
+	check(fw_call(&f, &c) == 202, "MESSAGE to the executor -> 202", "");
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__MESSAGE, 5000);
+	check(ev && !strcmp(ev->message->agent_id->value, agent) &&
+	      !strcmp(ev->message->executor_id->value, "e-exec") && ev->message->data.len == sizeof(data) &&
+	      !memcmp(ev->message->data.data, data, sizeof(data)),
+	      "the executor's echo arrives as MESSAGE{agent_id, executor_id, data}", "");
+	free_ev(ev);
+
+	check(kill_task(&f, "e-task", agent) == 202, "KILL -> 202", "");
+	src = false;
+	check(reach_state(&f, "e-task", MESOS__V1__TASK_STATE__TASK_KILLED, &src) && src,
+	      "TASK_KILLED from the executor", "");
+
+	init_call(&c, &fid, f.id, MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN);
+	sh.agent_id = &aid;
+	sh.executor_id = &eid;
+	c.shutdown = &sh;
+	check(fw_call(&f, &c) == 202, "SHUTDOWN -> 202", "");
+	ev = wait_event(&f.c, MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE, 10000);
+	check(ev && ev->failure->executor_id && !strcmp(ev->failure->executor_id->value, "e-exec") &&
+	      ev->failure->agent_id && !strcmp(ev->failure->agent_id->value, agent) &&
+	      ev->failure->has_status,
+	      "the executor's exit comes as FAILURE{agent_id, executor_id, status}", "");
+	free_ev(ev);
+	ev = next_offer(&f, agent, offer, &x);
+	check(ev && x->n_executor_ids == 0, "its resources and id are gone from the offers", "");
+	free_ev(ev);
+	conn_close(&f.c);
+	return failures ? 1 : 0;
+}
