@@ -39,8 +39,9 @@
  * client is synchronous (blocking sockets with poll deadlines): it is a
  * test driver, not part of the product. Files: sim_client.c (these
  * scenarios and main), sim_client_offers.c (offers, ACCEPT,
- * reconciliation, agent loss, volumes), sim_client_wire.c (HTTP, events,
- * calls; sim_client.h).
+ * reconciliation, agent loss), sim_client_tasks.c (volumes, mutated
+ * calls, a custom executor), sim_client_wire.c (HTTP, events, calls;
+ * sim_client.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>

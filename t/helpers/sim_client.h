@@ -112,7 +112,8 @@ int kill_task(struct fw *f, const char *task, const char *agent);
 int control_post(int port, const char *path);
 int acknowledge(struct fw *f, const Mesos__V1__TaskStatus *st);
 
-/* scenarios in sim_client_offers.c (the others are in sim_client.c) */
+/* scenarios in sim_client_offers.c and sim_client_tasks.c (the others
+ * are in sim_client.c) */
 int sc_offers(int n_agents);
 int sc_accept(void);
 int sc_reconcile(void);
