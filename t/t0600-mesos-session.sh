@@ -248,6 +248,20 @@ test_expect_success 'right secret: subscribed' '
 	pcmd e quit && wait_until 5 "has e ^exit" && ! grep -q s3cret e.log e.out
 '
 
+# ------------------------- a redirect naming the leader by its hostname
+NAME=$(hostname)
+getent hosts "$NAME" 2>/dev/null | grep -q "^127\.0\.0\.1[[:space:]]" && test_set_prereq HOSTNAME_LOCAL
+
+test_expect_success HOSTNAME_LOCAL 'a 307 naming the leader by hostname: resolved off the loop, followed' '
+	start_sim simname --masters=2 --agents=1 --heartbeat=0.3 --hostname="$NAME" &&
+	NM=$(sed -n "s/^masters=//p" simname.port) && NLEAD=${NM%%,*} && NSTANDBY=${NM##*,} &&
+	probe n --master=127.0.0.1:$NSTANDBY &&
+	wait_until 15 "has n \"^subscribed fw=.*master=http://127.0.0.1:$NLEAD/api/v1/scheduler$\"" &&
+	grep -q "redirected to $NAME, resolving that name" n.log &&
+	grep -q "$NAME is 127.0.0.1" n.log &&
+	pcmd n quit && wait_until 5 "has n ^exit"
+'
+
 # ------------------------------------------------- masters in ZooKeeper
 ctlz() { curl -sf -X POST "http://127.0.0.1:$ZCTL$1" >/dev/null; }
 

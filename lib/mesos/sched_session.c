@@ -17,6 +17,7 @@
 typedef Mesos__V1__Scheduler__Event Event;
 
 static void connect_now(struct sched_session *s);
+static void on_lookup(int rc, const char *addr, void *arg);
 static void final_free(struct ev_loop *loop, void *arg);
 
 /* ---- small helpers ---- */
@@ -48,6 +49,8 @@ static void url_text(const struct url *u, char *out, size_t len)
 static void stop_stream(struct sched_session *s)
 {
 	s->stream_gen++;
+	name_lookup_cancel(s->lookup);
+	s->lookup = NULL;
 	if (s->sub) {
 		http_call_cancel(s->sub);
 		s->sub = NULL;
@@ -365,6 +368,22 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 					      &to, name, err, sizeof err);
 		str_copy(from, s->stream_text, sizeof from);
 		stop_stream(s);
+		if (rc == -EHOSTUNREACH) {
+			/* The leader's hostname (A.4): resolve it off the loop. */
+			s->lookup_url = to;
+			str_copy(s->lookup_name, name, sizeof s->lookup_name);
+			rc = name_lookup_start(s->loop, to.host, 10000, on_lookup, s, &s->lookup);
+			if (rc == 0) {
+				s->stats.redirects++;
+				s->redirects++;
+				s->state = ST_WAIT;
+				log_info("mesos scheduler session: %s is not the leader; redirected to "
+					 "%s, resolving that name", from, to.host);
+				return;
+			}
+			snprintf(err, sizeof err, "cannot resolve \"%.100s\": %s", to.host,
+				 strerror(-rc));
+		}
 		if (rc < 0) {
 			log_error("mesos scheduler session: %s redirected SUBSCRIBE: %s", from, err);
 			schedule_retry(s, true);
@@ -407,6 +426,28 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		 s->err_body.data ? s->err_body.data : "");
 	stop_stream(s);
 	schedule_retry(s, true);
+}
+
+/* The redirect target's name is resolved: go there. */
+static void on_lookup(int rc, const char *addr, void *arg)
+{
+	struct sched_session *s = arg;
+
+	s->lookup = NULL;
+	if (rc < 0) {
+		log_error("mesos scheduler session: cannot resolve the leader's name \"%s\" "
+			  "from a redirect: %s; trying again (list every master in -master, "
+			  "or use zk://)", s->lookup_name, strerror(-rc));
+		schedule_retry(s, true);
+		return;
+	}
+	str_copy(s->lookup_url.host, addr, sizeof s->lookup_url.host);
+	s->lookup_url.ipv6 = strchr(addr, ':') != NULL;
+	log_info("mesos scheduler session: %s is %s", s->lookup_name, addr);
+	s->target = s->lookup_url;
+	str_copy(s->target_name, s->lookup_name, sizeof s->target_name);
+	s->have_target = true;
+	connect_now(s);
 }
 
 static void connect_now(struct sched_session *s)

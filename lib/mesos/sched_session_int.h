@@ -14,6 +14,7 @@
 #include "mesos/event_reader.h"
 #include "mesos/master_detect.h"
 #include "mesos/master_list.h"
+#include "mesos/name_lookup.h"
 #include "mesos/sched_session.h"
 #include "net/http_client.h"
 #include "net/tls.h"
@@ -63,6 +64,9 @@ struct sched_session {
 	struct url target;                 /* where the next SUBSCRIBE goes */
 	char target_name[URL_MAX_HOST];    /* its TLS name */
 	bool have_target;                  /* a redirect (or leader) chose it */
+	struct name_lookup *lookup;        /* resolving a redirect's host name */
+	struct url lookup_url;             /* the redirect target being resolved */
+	char lookup_name[URL_MAX_HOST];
 	unsigned redirects;                /* in a row */
 
 	enum sched_state state;
