@@ -15,8 +15,8 @@
  * that was asked (//h:p/x and bare h:p keep its scheme), then maps a host
  * name to an address: a numeric address or "localhost" is used as is, a
  * name of a configured master becomes that master's address; any other
- * name is -EHOSTUNREACH, since resolving it would block the loop (err
- * names the fix: list that master in -master, or use zk://).
+ * name is -EHOSTUNREACH with *out and name_out filled in (resolving it
+ * here would block the loop: the caller resolves it with name_lookup.h).
  *
  * The list owns its memory (master_list_finish frees; NULL and a zeroed
  * list are fine). Errors: -EINVAL (err: one line), -ENOMEM, -ENOENT (a

@@ -6,9 +6,11 @@
  * Masters (-master): host[:port], a comma list (tried in turn), http(s)://
  * URLs, or zk://.../mesos (the leader is followed through ZooKeeper with
  * master_detect.h; a leader change drops the stream and every call in
- * flight, and re-subscribes to the new leader). Host names are resolved
- * once, in sched_session_new (configuration time; it blocks on DNS); a
- * redirect may name a configured master by its name.
+ * flight, and re-subscribes to the new leader). Host names in -master are
+ * resolved once, in sched_session_new (configuration time; it blocks on
+ * DNS). A redirect naming a configured master uses its address; any other
+ * name is resolved off the loop (name_lookup.h) before SUBSCRIBE goes
+ * there.
  *
  * Subscribing: one POST of SUBSCRIBE (Content-Type and Accept exactly
  * application/x-protobuf, no Mesos-Stream-Id, Basic auth when a principal
