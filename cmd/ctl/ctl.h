@@ -73,7 +73,7 @@ struct ctl {
 	char shown[URL_MAX_HOST + URL_MAX_PATH + 32]; /* as the operator gave it */
 	char server_name[URL_MAX_HOST];  /* TLS name when the host was resolved */
 	char *auth;                 /* "Bearer ..." or NULL (secret) */
-	bool opened;
+	bool followed;              /* a standby's 503 was followed once */
 };
 
 struct ctl_reply {
@@ -103,6 +103,10 @@ int ctl_set_base(struct ctl *c, const char *url);
 int ctl_request(struct ctl *c, const char *method, const char *path,
 		uint64_t timeout_ms, struct ctl_reply *out);
 void ctl_reply_finish(struct ctl_reply *r);
+/* ctl_request, except that a standby's 503 naming the leader's admin URL
+ * ("leader_admin_url") moves the client to that leader (a note on
+ * stderr) and asks again there; once per process. */
+int ctl_call(struct ctl *c, const char *method, const char *path, struct ctl_reply *out);
 
 /* GET path and parse JSON: CTL_OK with *out (cJSON_Delete), or
  * CTL_UNREACHABLE / CTL_FAIL after printing one line (quiet: print

@@ -92,60 +92,36 @@ static int confirm(struct ctl *c, const char *action, const char *question)
 	return CTL_OK;
 }
 
-/* ---- POST with the standby's hint followed once ---- */
-
-static bool standby_hint(struct ctl *c, const struct ctl_reply *r, char *out, size_t n)
-{
-	cJSON *j = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
-	const cJSON *l = cJSON_GetObjectItemCaseSensitive(j, "leader");
-	bool ok = cJSON_IsString(l) &&
-		  (strncmp(l->valuestring, "http://", 7) == 0 ||
-		   strncmp(l->valuestring, "https://", 8) == 0) &&
-		  strcmp(l->valuestring, c->shown) != 0;
-	if (ok)
-		snprintf(out, n, "%s", l->valuestring);
-	cJSON_Delete(j);
-	return ok;
-}
+/* ---- POST ---- */
 
 static int post(struct ctl *c, const char *path, const char *what, cJSON **answer)
 {
 	struct ctl_reply r;
-	char why[400], leader[600];
+	char why[400];
 	int rc = CTL_FAIL;
 
 	*answer = NULL;
-	for (int hop = 0; hop < 2; hop++) {
-		if (ctl_request(c, "POST", path, 0, &r) < 0) {
-			ctl_err(c, "%s (is the scheduler running at %s?)", r.errmsg, c->shown);
-			rc = CTL_UNREACHABLE;
-			break;
-		}
-		if (r.status == 503 && hop == 0 && standby_hint(c, &r, leader, sizeof leader)) {
-			fprintf(stderr, "%s is a standby; asking the leader at %s\n", c->shown, leader);
-			ctl_reply_finish(&r);
-			rc = ctl_set_base(c, leader);
-			if (rc != CTL_OK)
-				return rc;
-			continue;
-		}
-		ctl_describe_status(&r, why, sizeof why);
-		if (r.status >= 200 && r.status < 300) {
-			*answer = cJSON_ParseWithLength(r.body, r.len);
-			if (!*answer)
-				*answer = cJSON_CreateString(r.body);
-			rc = CTL_OK;
-		} else if (r.status == 409) {
-			ctl_err(c, "POST %s%s: %s (a reseed is already running; watch it with "
-				   "`etcd-mesos ctl status`)", c->shown, path, why);
-		} else if (r.status == 401 || r.status == 403) {
-			ctl_err(c, "POST %s%s: %s (the scheduler refused the token; check "
-				   "--token/--token-file against its -admin-token)", c->shown, path, why);
-		} else {
-			ctl_err(c, "POST %s%s: %s (%s did not start)", c->shown, path, why, what);
-		}
-		break;
+	if (ctl_call(c, "POST", path, &r) < 0) {
+		ctl_err(c, "%s (is the scheduler running at %s?)", r.errmsg, c->shown);
+		rc = CTL_UNREACHABLE;
+		goto out;
 	}
+	ctl_describe_status(&r, why, sizeof why);
+	if (r.status >= 200 && r.status < 300) {
+		*answer = cJSON_ParseWithLength(r.body, r.len);
+		if (!*answer)
+			*answer = cJSON_CreateString(r.body);
+		rc = *answer ? CTL_OK : CTL_FAIL;
+	} else if (r.status == 409) {
+		ctl_err(c, "POST %s%s: %s (%s did not start: one is already under way; "
+			   "watch it with `etcd-mesos ctl status`)", c->shown, path, why, what);
+	} else if (r.status == 401 || r.status == 403) {
+		ctl_err(c, "POST %s%s: %s (the scheduler refused the token; check "
+			   "--token/--token-file against its -admin-token)", c->shown, path, why);
+	} else {
+		ctl_err(c, "POST %s%s: %s (%s did not start)", c->shown, path, why, what);
+	}
+out:
 	ctl_reply_finish(&r);
 	return rc;
 }
@@ -189,7 +165,7 @@ static bool wait_look(struct ctl *c, const struct wait_goal *g, char *line, size
 			goto out;
 		}
 		have = voting_members(members);
-		snprintf(count, sizeof count, ", %zu of %lld members", have,
+		snprintf(count, sizeof count, ", %zu voting members (want %lld)", have,
 			 (long long)g->members);
 	}
 	const char *reason = ctl_json_text(cJSON_GetObjectItemCaseSensitive(stats, "reason"),
@@ -293,6 +269,8 @@ int ctl_cmd_reseed(struct ctl *c)
 		ctl_print_json(stdout, plan);
 	} else {
 		printf("Reseed plan (dry run, nothing done yet):\n");
+		cJSON_DeleteItemFromObjectCaseSensitive(plan, "dry_run");
+		cJSON_DeleteItemFromObjectCaseSensitive(plan, "started");
 		ctl_print_generic(stdout, plan, 2);
 	}
 	fflush(stdout);
@@ -310,8 +288,13 @@ int ctl_cmd_reseed(struct ctl *c)
 	if (ctl_opts.json) {
 		ctl_print_json(stdout, answer);
 	} else {
-		printf("Reseed started:\n");
-		ctl_print_generic(stdout, answer, 2);
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(answer, "reseed_id");
+		const char *from = plan_choice(answer, tmp, sizeof tmp);
+		if (cJSON_IsString(id))
+			printf("Reseed %s started%s%s\n", id->valuestring,
+			       from ? " from member " : "", from ? from : "");
+		else
+			ctl_print_generic(stdout, answer, 2);
 	}
 	fflush(stdout);
 	if (ctl_opts.no_wait)

@@ -250,7 +250,6 @@ int ctl_open(struct ctl *c, const char *cmd)
 		ctl_err(c, "out of memory");
 		return CTL_FAIL;
 	}
-	c->opened = true;
 	if (ctl_opts.request_timeout_ms <= 0) {
 		ctl_err(c, "--request-timeout must be positive");
 		return CTL_USAGE;
@@ -378,6 +377,37 @@ void ctl_describe_status(const struct ctl_reply *r, char *out, size_t len)
 	snprintf(out, len, "HTTP %d%s%s", r->status, what[0] ? ": " : "", what);
 }
 
+/* A standby answers mutating routes with 503 and the leader's admin URL
+ * under "leader_admin_url". */
+static bool standby_hint(struct ctl *c, const struct ctl_reply *r, char *out, size_t n)
+{
+	cJSON *j = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(j, "leader_admin_url");
+	bool ok = cJSON_IsString(l) &&
+		  (strncmp(l->valuestring, "http://", 7) == 0 ||
+		   strncmp(l->valuestring, "https://", 8) == 0) &&
+		  strcmp(l->valuestring, c->shown) != 0;
+	if (ok)
+		snprintf(out, n, "%s", l->valuestring);
+	cJSON_Delete(j);
+	return ok;
+}
+
+int ctl_call(struct ctl *c, const char *method, const char *path, struct ctl_reply *out)
+{
+	char leader[sizeof c->shown];
+	int rc = ctl_request(c, method, path, 0, out);
+	if (rc < 0 || out->status != 503 || c->followed ||
+	    !standby_hint(c, out, leader, sizeof leader))
+		return rc;
+	c->followed = true;
+	fprintf(stderr, "%s is a standby; asking the leader at %s\n", c->shown, leader);
+	if (ctl_set_base(c, leader) != CTL_OK)
+		return rc;  /* the 503 stands; ctl_set_base said why */
+	ctl_reply_finish(out);
+	return ctl_request(c, method, path, 0, out);
+}
+
 int ctl_get_json(struct ctl *c, const char *path, cJSON **out, bool quiet,
 		 char *errbuf, size_t errlen)
 {
@@ -386,7 +416,7 @@ int ctl_get_json(struct ctl *c, const char *path, cJSON **out, bool quiet,
 	int rc = CTL_OK;
 
 	*out = NULL;
-	if (ctl_request(c, "GET", path, 0, &r) < 0) {
+	if (ctl_call(c, "GET", path, &r) < 0) {
 		snprintf(line, sizeof line, "%s (is the scheduler running at %s?)",
 			 r.errmsg, c->shown);
 		rc = CTL_UNREACHABLE;

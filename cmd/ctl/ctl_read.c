@@ -45,7 +45,7 @@ static const char *etcd_leader_name(const cJSON *members)
 int ctl_cmd_status(struct ctl *c)
 {
 	cJSON *stats = NULL, *members = NULL;
-	char t1[256], t2[256], t3[256], up[64], merr[700] = "";
+	char t1[256], t2[256], t3[256], t4[256], t5[256], up[64], merr[700] = "";
 	int rc = ctl_get_json(c, "/stats", &stats, false, NULL, 0);
 	if (rc != CTL_OK)
 		return rc;
@@ -68,11 +68,17 @@ int ctl_cmd_status(struct ctl *c)
 	else
 		printf("cluster:     UNHEALTHY: %s\n", text(stats, "reason", t1, sizeof t1));
 	printf("state:       %s\n", text(stats, "state", t1, sizeof t1));
-	printf("reseed:      %s\n", ctl_json_truthy(field(stats, "reseeding"))
-					   ? "IN PROGRESS" : "none running");
+	if (ctl_json_truthy(field(stats, "reseeding")))
+		printf("reseed:      IN PROGRESS (id %s, step %s)\n",
+		       text(stats, "reseed_id", t1, sizeof t1), text(stats, "reseed_step", t2, sizeof t2));
+	else
+		printf("reseed:      none running\n");
 	fmt_uptime(field(stats, "uptime_seconds"), up, sizeof up);
-	printf("scheduler:   %s (%s, up %s)\n", c->shown,
-	       ctl_json_truthy(field(stats, "is_leader")) ? "leader" : "standby", up);
+	if (ctl_json_truthy(field(stats, "is_leader")))
+		printf("scheduler:   %s (leader, up %s)\n", c->shown, up);
+	else
+		printf("scheduler:   %s (standby, up %s; the leader is at %s)\n", c->shown, up,
+		       text(stats, "leader_admin_url", t1, sizeof t1));
 	printf("framework:   %s\n", text(stats, "framework_id", t1, sizeof t1));
 	const char *el = members ? etcd_leader_name(members) : NULL;
 	printf("etcd leader: %s\n", el ? el : text(stats, "leader", t1, sizeof t1));
@@ -80,8 +86,8 @@ int ctl_cmd_status(struct ctl *c)
 	       text(stats, "running_servers", t1, sizeof t1),
 	       text(stats, "launched_servers", t2, sizeof t2),
 	       text(stats, "failed_servers", t3, sizeof t3),
-	       text(stats, "cluster_livelocks", up, sizeof up),
-	       text(stats, "cluster_reseeds", t2, sizeof t2));
+	       text(stats, "cluster_livelocks", t4, sizeof t4),
+	       text(stats, "cluster_reseeds", t5, sizeof t5));
 	printf("\n");
 	if (members)
 		ctl_print_members(stdout, members);

@@ -102,9 +102,11 @@ static void table_free(struct table *t)
 /* ---- /stats ---- */
 
 static const char *const stats_order[] = {
-	"healthy", "reason", "state", "leader", "is_leader", "reseeding",
+	"healthy", "reason", "state", "leader", "is_leader", "leader_admin_url",
+	"reseeding", "reseed_id", "reseed_step", "members",
 	"running_servers", "launched_servers", "failed_servers",
-	"cluster_livelocks", "cluster_reseeds", "framework_id", "uptime_seconds", NULL,
+	"cluster_livelocks", "cluster_reseeds", "framework_id", "uptime_seconds",
+	"started_at", NULL,
 };
 
 void ctl_print_stats(FILE *out, const cJSON *stats)
@@ -144,7 +146,7 @@ static const char *member_role(const cJSON *m)
 
 void ctl_print_members(FILE *out, const cJSON *members)
 {
-	static const char *const head[] = { "NAME", "HOST", "STATE", "ROLE", "CLIENT URL",
+	static const char *const head[] = { "NAME", "HOST", "STATE", "ROLE", "UP", "CLIENT URL",
 					    "PEER", "RAFT INDEX", "AGENT" };
 	struct table t = { .ncols = sizeof head / sizeof *head };
 	const cJSON *m;
@@ -162,14 +164,15 @@ void ctl_print_members(FILE *out, const cJSON *members)
 		table_set(&t, 1, ctl_json_text(F("host"), tmp, sizeof tmp));
 		table_set(&t, 2, ctl_json_text(F("state"), tmp, sizeof tmp));
 		table_set(&t, 3, member_role(m));
-		table_set(&t, 4, ctl_json_text(F("clientURL"), tmp, sizeof tmp));
+		table_set(&t, 4, !F("up") ? "-" : ctl_json_truthy(F("up")) ? "yes" : "no");
+		table_set(&t, 5, ctl_json_text(F("clientURL"), tmp, sizeof tmp));
 		snprintf(peer, sizeof peer, "%s", ctl_json_text(F("peerPort"), tmp, sizeof tmp));
-		table_set(&t, 5, peer);
-		table_set(&t, 6, ctl_json_text(F("raftIndex"), tmp, sizeof tmp));
+		table_set(&t, 6, peer);
+		table_set(&t, 7, ctl_json_text(F("raftIndex"), tmp, sizeof tmp));
 		const cJSON *agent = F("agentID");
 		if (!cJSON_IsString(agent) || !agent->valuestring[0])
 			agent = F("slaveID");
-		table_set(&t, 7, ctl_json_text(agent, tmp, sizeof tmp));
+		table_set(&t, 8, ctl_json_text(agent, tmp, sizeof tmp));
 #undef F
 	}
 	if (t.nrows == 1)
@@ -249,6 +252,12 @@ void ctl_print_generic(FILE *out, const cJSON *v, int indent)
 		} else if (cJSON_IsObject(it)) {
 			fprintf(out, "%*s%s:\n", indent, "", it->string);
 			ctl_print_generic(out, it, indent + 2);
+		} else if (cJSON_IsArray(it) && cJSON_GetArraySize(it) > 0) {
+			const cJSON *e;
+			fprintf(out, "%*s%s:\n", indent, "", it->string);
+			cJSON_ArrayForEach(e, it)
+				fprintf(out, "%*s- %s\n", indent + 2, "",
+					ctl_json_text(e, tmp, sizeof tmp));
 		} else {
 			fprintf(out, "%*s%-18s %s\n", indent, "", it->string,
 				ctl_json_text(it, tmp, sizeof tmp));
