@@ -178,8 +178,12 @@ test_expect_success 'bad flags are refused with one line naming the flag' '
 	test_expect_code 2 "$SIM" -masters=0 -work-dir=x 2>err &&
 	grep -q "masters" err &&
 	test_expect_code 2 "$SIM" 2>err && grep -q "work-dir" err &&
-	test_expect_code 1 "$SIM" -work-dir=w -resources="cpus:4;gpus:1" 2>err &&
-	grep -q "gpus" err
+	test_expect_code 2 "$SIM" -work-dir=w -resources="cpus:4;gpus:1" 2>err &&
+	grep -q "gpus" err &&
+	test_expect_code 2 "$SIM" -work-dir=w -resources="cpus(r1):4" 2>err &&
+	grep -q "static reservations" err &&
+	test_expect_code 2 "$SIM" -work-dir=w -resources="ports:[5-3]" 2>err &&
+	grep -q "bad ranges" err
 '
 
 if test_have_prereq ZOOKEEPER; then

@@ -135,7 +135,10 @@ static void launch_one(struct accept_ctx *c, const Mesos__V1__TaskInfo *ti)
 		err = msg.data;
 	}
 	if (err) {
-		log_info("framework %s: task %s invalid: %s", fw->id, ti->task_id->value, err);
+		char q1[128], q2[128], q3[600];
+		log_info("framework %s: task %s invalid: %s", sim_printable(fw->id, q1, sizeof(q1)),
+			 sim_printable(ti->task_id->value, q2, sizeof(q2)),
+			 sim_printable(err, q3, sizeof(q3)));
 		task_error(fw, ti, bad, MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, err);
 		goto out;
 	}
@@ -185,7 +188,9 @@ static void launch_one(struct accept_ctx *c, const Mesos__V1__TaskInfo *ti)
 	sim_resv_sub(&c->pool, &need);
 	sim_list_add_tail(&c->agent->tasks, &t->agent_link);
 	sim_list_add_tail(&fw->tasks, &t->fw_link);
-	log_info("framework %s: launching task %s on agent %s%s", fw->id, t->id, c->agent->id,
+	char q1[128], q2[128];
+	log_info("framework %s: launching task %s on agent %s%s", sim_printable(fw->id, q1, sizeof(q1)),
+		 sim_printable(t->id, q2, sizeof(q2)), c->agent->id,
 		 exec_new ? " with a new executor" : "");
 	sim_agent_launch(c->agent, t, exec_new);
 	t = NULL;
@@ -403,7 +408,9 @@ void sim_accept(struct sim_framework *fw, const Mesos__V1__Scheduler__Call__Acce
 							       : MESOS__V1__TASK_STATE__TASK_LOST,
 					   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, msg);
 		}
-		log_info("framework %s: ACCEPT refused: %s", fw->id, err);
+		char q1[128], q2[600];
+		log_info("framework %s: ACCEPT refused: %s", sim_printable(fw->id, q1, sizeof(q1)),
+			 sim_printable(err, q2, sizeof(q2)));
 		return;
 	}
 	for (size_t i = 0; i < acc->n_offer_ids; i++) {
@@ -456,10 +463,14 @@ void sim_accept(struct sim_framework *fw, const Mesos__V1__Scheduler__Call__Acce
 			oerr = "operation not supported by the sim";
 			break;
 		}
+		char q1[128], q2[600];
 		if (oerr)
-			log_warn("framework %s: dropping offer operation %d: %s", fw->id, type, oerr);
+			log_warn("framework %s: dropping offer operation %d: %s",
+				 sim_printable(fw->id, q1, sizeof(q1)), type,
+				 sim_printable(oerr, q2, sizeof(q2)));
 		else
-			log_info("framework %s: applied offer operation %d on agent %s", fw->id, type,
+			log_info("framework %s: applied offer operation %d on agent %s",
+				 sim_printable(fw->id, q1, sizeof(q1)), type,
 				 c.agent->id);
 	}
 	sim_filter_add(fw, c.agent, role, &c.pool,

@@ -112,6 +112,13 @@ static int check_flags(char *err, size_t errlen)
 		snprintf(err, errlen, "--heartbeat=%g: use a number of seconds in (0, 3600]", opt.heartbeat);
 		return -EINVAL;
 	}
+	if (opt.resources) {
+		struct sim_resv r;
+		int rc = sim_resv_parse(opt.resources, &r, err, errlen);
+		sim_resv_free(&r);
+		if (rc != 0)
+			return rc;
+	}
 	if (opt.alloc_ms <= 0 || opt.agent_timeout_ms <= 0 || opt.offer_timeout_ms < 0) {
 		snprintf(err, errlen, "--allocation-interval and --agent-timeout must be > 0, --offer-timeout >= 0");
 		return -EINVAL;

@@ -71,6 +71,9 @@ static inline struct sim_master_state *sim_ms(struct sim *sim)
 	return sim->master_priv;
 }
 
+/* s with bytes outside printable ASCII as \xNN, cut with "..." to fit:
+ * for log lines quoting what the network sent. Returns out. */
+const char *sim_printable(const char *s, char *out, size_t outlen);
 const char *sim_leader_id(struct sim *sim);
 /* "<leader id>-<tag><n>" into out. */
 void sim_next_id(struct sim *sim, const char *tag, char *out, size_t outlen);

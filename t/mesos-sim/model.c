@@ -55,6 +55,27 @@ void sim_uuid_str(const uint8_t in[16], char out[37])
 	out[k] = '\0';
 }
 
+const char *sim_printable(const char *s, char *out, size_t outlen)
+{
+	size_t k = 0;
+
+	for (; s && *s && k + 5 < outlen; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c < 0x7f)
+			out[k++] = (char)c;
+		else
+			k += (size_t)snprintf(out + k, outlen - k, "\\x%02x", c);
+	}
+	if (s && *s && outlen > 4) {
+		k = k + 4 < outlen ? k : outlen - 4;
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	if (outlen)
+		out[k < outlen ? k : outlen - 1] = '\0';
+	return out;
+}
+
 double sim_wall_time(void)
 {
 	struct timespec ts;

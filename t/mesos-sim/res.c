@@ -251,6 +251,7 @@ int64_t sim_resv_milli(const struct sim_resv *r, const char *name)
 
 static int parse_ranges(const char *s, struct sim_res *r, char *err, size_t errlen)
 {
+	const char *all = s;
 	char *end;
 
 	if (*s != '[')
@@ -276,7 +277,8 @@ static int parse_ranges(const char *s, struct sim_res *r, char *err, size_t errl
 		goto bad;
 	return 0;
 bad:
-	snprintf(err, errlen, "bad ranges \"%s\"; expected [begin-end,begin-end]", s);
+	snprintf(err, errlen, "--resources: bad ranges \"%s\"; expected [begin-end,begin-end] with begin <= end <= 65535",
+		 all);
 	return -EINVAL;
 }
 
@@ -301,6 +303,18 @@ int sim_resv_parse(const char *text, struct sim_resv *out, char *err, size_t err
 			goto out;
 		}
 		memcpy(r.name, item, (size_t)(colon - item));
+		{
+			/* Mesos' "cpus(*):4": only the unreserved role */
+			char *paren = strchr(r.name, '(');
+			if (paren && strcmp(paren, "(*)") != 0) {
+				snprintf(err, errlen, "--resources: \"%s\": the sim has no static reservations; use name:value or name(*):value",
+					 item);
+				rc = -EINVAL;
+				goto out;
+			}
+			if (paren)
+				*paren = '\0';
+		}
 		if (strcmp(r.name, "ports") == 0) {
 			rc = parse_ranges(colon + 1, &r, err, errlen);
 		} else if (!strcmp(r.name, "cpus") || !strcmp(r.name, "mem") ||

@@ -467,7 +467,9 @@ static void subscribe(struct sim *sim, struct http_req *req,
 	p->conn = c;
 	fw->stream = req;
 	fw->connected = true;
-	log_info("framework %s (%s) %s, stream %s", fw->id, fw->info->name,
+	char q1[128], q2[128];
+	log_info("framework %s (%s) %s, stream %s", sim_printable(fw->id, q1, sizeof(q1)),
+		 sim_printable(fw->info->name, q2, sizeof(q2)),
 		 failover ? "failed over" : "subscribed", fw->stream_id);
 	send_subscribed(fw);
 	send_heartbeat(sim->loop, fw);
