@@ -306,6 +306,17 @@ test_expect_success 'teardown on a terminal: "yes" tears down (0), --json answer
 	grep -q "a teardown is already under way" err
 '
 
+test_expect_success 'an https:// scheduler is verified against --ca-file' '
+	mkdir certs && "$EM_BUILD_ROOT/t/em-certgen" certs &&
+	port=$(free_port) &&
+	spawn httpsd "$EM_BUILD_ROOT/t/em-httpd" -port=$port -cert=certs/server.pem -key=certs/server.key &&
+	wait_until 10 "grep -q \"^listening on port\" \"$EM_TMP/httpsd.log\"" &&
+	test_expect_code 1 ctl --scheduler "https://localhost:$port" --ca-file certs/ca.pem stats 2>err &&
+	grep -q "GET https://localhost:$port/stats: HTTP 404" err &&
+	test_expect_code 2 ctl --scheduler "https://localhost:$port" --ca-file certs/other-ca.pem stats 2>err &&
+	test_line_count 1 err && grep -qi "tls\|certificate\|verif" err
+'
+
 test_expect_success ZOOKEEPER 'discovery through ZooKeeper: the election leader node data is the admin URL' '
 	start_zookeeper &&
 	spawn elect "$ELECT" run "zk://$ZK/etcd-mesos" /etcd "$S" "$EM_TMP/elect.status" &&
@@ -316,7 +327,8 @@ test_expect_success ZOOKEEPER 'discovery through ZooKeeper: the election leader 
 '
 
 test_expect_success ZOOKEEPER 'no leader under that framework name: exit 2, one line' '
-	test_expect_code 2 ctl --zk "zk://$ZK/etcd-mesos" --framework-name other health 2>err &&
+	test_expect_code 2 ctl --zk "zk://$ZK/etcd-mesos" --framework-name other health >out 2>err &&
+	test "$(cat out)" = unreachable && test_line_count 1 err &&
 	grep -q "no scheduler leads under zk://$ZK/etcd-mesos/other/leader" err &&
 	test_expect_code 64 ctl --zk "zk://$ZK/etcd-mesos" --framework-name a/b health 2>err &&
 	grep -q "without" err
@@ -326,6 +338,7 @@ test_expect_success ZOOKEEPER 'ZooKeeper unreachable: exit 2 within --request-ti
 	port=$(free_port) &&
 	test_expect_code 2 ctl --zk "zk://127.0.0.1:$port/etcd-mesos" --request-timeout 2s \
 		status 2>err &&
+	test_line_count 1 err &&
 	grep -q "cannot reach ZooKeeper at zk://127.0.0.1:$port/etcd-mesos within 2s" err
 '
 

@@ -159,7 +159,9 @@ void ctl_usage(FILE *out)
 		"--framework-name NAME read the data of the lowest n_ node under\n"
 		"<path>/<NAME>/leader/. An https:// scheduler is verified against --ca-file.\n"
 		"Token: --token (or ETCD_MESOS_ADMIN_TOKEN) or --token-file, sent as\n"
-		"\"Authorization: Bearer\" on every request; never printed or logged.\n\n"
+		"\"Authorization: Bearer\" on every request; never printed or logged.\n"
+		"The libraries' log lines (ZooKeeper's retries...) are shown with -v=1,\n"
+		"-logtostderr or -log_dir only; ctl's own errors are one line each.\n\n"
 		"flags:\n");
 	flags_print_help(out, tables);
 	fprintf(out, "\n%s", exit_text);
@@ -312,12 +314,26 @@ int ctl_main(int argc, char **argv)
 		goto out;
 	}
 	common_start_logging("etcd-mesos-ctl");
+	/* The libraries' log lines (ZooKeeper's retries above all) would bury
+	 * ctl's one-line errors: shown only when asked for. */
+	bool quiet = common_opts.v <= 0 && !common_opts.logtostderr &&
+		     !common_opts.alsologtostderr &&
+		     !(common_opts.log_dir && *common_opts.log_dir);
+	FILE *devnull = quiet ? fopen("/dev/null", "we") : NULL;
+	if (devnull)
+		log_set_stderr_stream(devnull);
 	rc = ctl_open(&c, cmd->name);
 	if (rc == CTL_OK)
 		rc = cmd->run(&c);
+	else if (rc == CTL_UNREACHABLE && cmd->run == ctl_cmd_health)
+		printf("unreachable\n");  /* health's one word, whatever failed */
 	fflush(stdout);
 	ctl_close(&c);
 	log_shutdown();
+	if (devnull) {
+		log_set_stderr_stream(NULL);
+		fclose(devnull);
+	}
 out:
 	flags_free(tables);
 	return rc;
