@@ -140,6 +140,10 @@ int master_info_parse_json(const char *data, size_t len, struct master_addr *out
 		goto fail;
 	}
 	str_copy(out->host, host, sizeof out->host);
+	s = str_of(addr, "hostname");
+	if (!s || !host_ok(s))
+		s = str_of(root, "hostname");
+	str_copy(out->name, s && host_ok(s) ? s : host, sizeof out->name);
 	out->port = (uint16_t)port;
 	if ((s = str_of(root, "id")))
 		str_copy(out->id, s, sizeof out->id);

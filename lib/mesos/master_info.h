@@ -35,6 +35,8 @@ int master_pick_leader(const char *const *names, size_t n, enum master_node_kind
 
 struct master_addr {
 	char host[URL_MAX_HOST];  /* numeric address when the JSON has one */
+	char name[URL_MAX_HOST];  /* address.hostname, else hostname, else host:
+				   * the name to verify with TLS */
 	uint16_t port;
 	char id[128];             /* MasterInfo.id, "" if absent */
 	char version[32];         /* "1.12.0", "" if absent */

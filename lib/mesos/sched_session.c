@@ -473,7 +473,7 @@ static void connect_now(struct sched_session *s)
 				return;
 			}
 			s->target = s->leader;
-			str_copy(s->target_name, s->leader.host, sizeof s->target_name);
+			str_copy(s->target_name, s->leader_name, sizeof s->target_name);
 		} else {
 			s->target = s->masters.v[s->cur].url;
 			str_copy(s->target_name, s->masters.v[s->cur].name, sizeof s->target_name);
@@ -541,6 +541,7 @@ static void on_leader(struct master_detect *d, const struct master_addr *a, void
 	str_copy(u.host, a->host, sizeof u.host);
 	str_copy(u.path, SCHED_API_PATH, sizeof u.path);
 	s->leader = u;
+	str_copy(s->leader_name, a->name, sizeof s->leader_name);
 	s->have_leader = true;
 	if (s->state == ST_STOPPED)
 		return;

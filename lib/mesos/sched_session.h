@@ -71,7 +71,10 @@ struct sched_session_config {
 	const char *master;              /* see above */
 	struct sched_framework framework;/* framework.id: the stored id, or NULL */
 	const char *secret;              /* with framework.principal: Basic auth */
-	bool https;                      /* scheme for host:port and zk:// masters */
+	/* Scheme for host:port and zk:// masters. TLS verifies the name the
+	 * master was given by (-master, a redirect), or for a ZooKeeper
+	 * leader its MasterInfo hostname (else its address). */
+	bool https;
 	const char *ca_file;             /* CAs for https; NULL: the system's */
 	const char *cert_file, *key_file;/* optional client certificate */
 	uint64_t subscribe_timeout_ms;   /* until the SUBSCRIBE head; 0 = 30000 */

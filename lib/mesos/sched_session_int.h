@@ -60,6 +60,7 @@ struct sched_session {
 	struct master_detect *detect;
 	bool have_leader;
 	struct url leader;
+	char leader_name[URL_MAX_HOST];    /* its TLS name (MasterInfo hostname) */
 
 	struct url target;                 /* where the next SUBSCRIBE goes */
 	char target_name[URL_MAX_HOST];    /* its TLS name */

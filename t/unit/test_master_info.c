@@ -106,6 +106,15 @@ static void test_json(void)
 		ok(master_info_parse_json(j, strlen(j), &a, NULL, 0) == 0 &&
 		   strcmp(a.id, "abc-123") == 0 && strcmp(a.version, "1.12.0") == 0,
 		   "id and version kept");
+		is_str(a.name, "h", "TLS name from hostname");
+		j = "{\"address\":{\"ip\":\"10.0.0.1\",\"hostname\":\"m1.example\",\"port\":5050},"
+		    "\"hostname\":\"other\"}";
+		ok(master_info_parse_json(j, strlen(j), &a, NULL, 0) == 0 &&
+		   strcmp(a.host, "10.0.0.1") == 0 && strcmp(a.name, "m1.example") == 0,
+		   "connect to address.ip, verify address.hostname");
+		j = "{\"address\":{\"ip\":\"10.0.0.2\",\"port\":5050}}";
+		ok(master_info_parse_json(j, strlen(j), &a, NULL, 0) == 0 &&
+		   strcmp(a.name, "10.0.0.2") == 0, "no hostname: the TLS name is the address");
 		/* Not NUL-terminated: the length is honoured. */
 		char buf[64];
 		memcpy(buf, "{\"hostname\":\"h\",\"port\":7}XXXX", 30);
