@@ -91,9 +91,12 @@ test_expect_success 'fence on a 3-member cluster, force on the fenced survivor, 
 	drive reseed -m "$(member a)" -m "$(member b)" -m "$(member c)" &&
 	grep "^{\"fence\":\"a\"" out.reseed | grep -q "\"fresh\":true" &&
 	grep -q "^# the last write before the fence is" out.reseed &&
-	note "$(grep "^# the last write" out.reseed | sed "s/^# //")" &&
 	no_etcd_left
 '
+# etcd 3.4's --force-new-cluster drops entries past the commit index of
+# the WAL's hard state: the last write the fenced member had applied may
+# be gone. Shown, not asserted (it is etcd's behaviour, not ours).
+[[ -s out.reseed ]] && note "$(grep "^# the last write" out.reseed | sed "s/^# //")"
 
 test_expect_success 'a learner serves once its status answers isLearner' '
 	drive learner -m "$(member a)" -m "$(member d)" &&
@@ -110,8 +113,8 @@ test_expect_success 'snapshot: a file of the reported size at the last revision'
 test_expect_success 'resident memory of the supervising process' '
 	drive rss -m "$(member e1)" &&
 	rss=$(sed -n "s/^{\"rss_kb\":\([0-9]*\).*/\1/p" out.rss) &&
-	test -n "$rss" &&
-	note "VmRSS while supervising: $rss kB (this build; sanitizers inflate it)"
+	test -n "$rss"
 '
+[[ -s out.rss ]] && note "VmRSS of the driver (this build; sanitizers inflate it): $(grep "^{\"rss_kb\"" out.rss)"
 
 test_done

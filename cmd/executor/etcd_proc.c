@@ -232,7 +232,7 @@ static void become_serving(struct etcd_proc *p)
 {
 	char msg[128];
 
-	p->window_start_ms = ev_now_ms(p->loop);
+	p->window_start_ms = ev_time_ms();
 	p->backoff_ms = p->backoff_min_ms;
 	snprintf(msg, sizeof msg, "etcd serves as %s %016" PRIx64 " at raft index %" PRIu64,
 		 p->learner ? "learner" : "member", p->member_id, p->raft_index);
@@ -269,7 +269,7 @@ static void on_probe_status(struct etcd_call *call, const struct etcd_result *re
 		p->applied_index = ans->status.raft_applied_index;
 		p->learner = ans->status.is_learner;
 		if (p->state == ETCD_PROC_SERVING)
-			p->window_start_ms = ev_now_ms(p->loop);   /* still serving */
+			p->window_start_ms = ev_time_ms();   /* still serving */
 		if (p->state == ETCD_PROC_STARTING && p->learner) {
 			become_serving(p);
 		} else if (p->state == ETCD_PROC_STARTING ||
@@ -304,7 +304,8 @@ static void on_restart_timer(struct ev_loop *loop, void *arg);
 static void unexpected_exit(struct etcd_proc *p, int wstatus)
 {
 	char how[96], msg[ETCD_PROC_MSG_LEN];
-	uint64_t now = ev_now_ms(p->loop), since = now - p->window_start_ms;
+	uint64_t now = ev_time_ms();
+	uint64_t since = now > p->window_start_ms ? now - p->window_start_ms : 0;
 
 	proc_describe_status(wstatus, how, sizeof how);
 	if (since < p->launch_timeout_ms) {

@@ -113,9 +113,8 @@ typedef void (*etcd_proc_state_fn)(struct etcd_proc *p, const struct etcd_proc_e
 struct etcd_proc_config {
 	const struct member_config *mc;  /* validated here; copied */
 	const char *etcd_bin;            /* required, e.g. "./etcd" */
-	const char *etcdctl_bin;         /* for snapshots; NULL = "etcdctl" next
-					  * to etcd_bin's directory is not
-					  * guessed: snapshots then fail */
+	const char *etcdctl_bin;         /* for snapshots; NULL: snapshots fail
+					  * with -EINVAL */
 	const char *data_dir;            /* NULL = mc->data_dir */
 	const char *workdir;             /* etcd's cwd (the sandbox); NULL = ours */
 	const char *log_path;            /* NULL = "etcd.log" */

@@ -60,7 +60,6 @@ struct etcd_proc {
 	/* force */
 	enum op_phase force_phase;
 	bool force_reply;
-	bool force_next;                 /* the next spawn gets the flag */
 	char force_id[IDENT_TOKEN_MAX + 1];
 	etcd_proc_force_fn force_fn;
 	void *force_arg;

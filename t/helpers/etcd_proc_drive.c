@@ -582,11 +582,37 @@ static void scenario_reseed(void)
 	ok(rc == -EBUSY, "force of an unfenced member is refused: %s",
 	   etcd_proc_errmsg(m[1].proc));
 
-	/* The peers go too. */
-	ok(fence(&m[1], "reseed-1") && fence(&m[2], "reseed-1") && gone(pids[1]) &&
-	   gone(pids[2]), "the other two members are fenced");
+	/* The peers go too; the third is hung (SIGSTOP): its fence falls back
+	 * to the last sample and still kills it. */
+	ok(fence(&m[1], "reseed-1") && gone(pids[1]), "the second member is fenced");
 	print_fence(&m[1]);
+	kill(pids[2], SIGSTOP);
+	m[2].fenced = false;
+	rc = etcd_proc_fence(m[2].proc, "reseed-1", 500, on_fenced, &m[2]);
+	all = rc == 0 && run_until(flag_true, &m[2].fenced, 10000);
 	print_fence(&m[2]);
+	ok(all && !m[2].fence.fresh && m[2].fence.have_sample && m[2].fence.raft_index > 0 &&
+	   m[2].fence.member_id == ids[2] && gone(pids[2]),
+	   "a hung member is fenced on its last sample (index %" PRIu64 "): %s",
+	   m[2].fence.raft_index, m[2].fence_msg);
+
+	/* A candidate that does not become healthy in time: the force fails,
+	 * etcd is left running for the scheduler to fence again. */
+	rc = etcd_proc_force(m[1].proc, "reseed-1", 50, on_forced, &m[1]);
+	all = rc == 0 && run_until(flag_true, &m[1].forced, 5000);
+	ok(all && m[1].force.err == -ETIMEDOUT && etcd_proc_pid(m[1].proc) != 0,
+	   "a force past its timeout fails: %s", m[1].force_msg);
+	fpid = etcd_proc_pid(m[1].proc);
+	ok(fence(&m[1], "reseed-1") && !m[1].fence.repeated && gone(fpid) &&
+	   etcd_proc_state(m[1].proc) == ETCD_PROC_FENCED,
+	   "fenced again under the same reseed id, it is killed again");
+	m[1].forced = false;
+	starts = m[1].n_ev[ETCD_PROC_STARTING];
+	rc = etcd_proc_force(m[1].proc, "reseed-1", 30000, on_forced, &m[1]);
+	all = rc == 0 && run_until(flag_true, &m[1].forced, 2000);
+	ok(all && m[1].force.repeated && m[1].force.err == -ETIMEDOUT &&
+	   m[1].n_ev[ETCD_PROC_STARTING] == starts && etcd_proc_pid(m[1].proc) == 0,
+	   "its force is not repeated under the same id");
 
 	/* Force the first. */
 	starts = a->n_ev[ETCD_PROC_STARTING];
