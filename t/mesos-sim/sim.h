@@ -7,7 +7,8 @@
  *
  * Two sides share this header:
  *   master side (helper "simmaster"): main.c, master*.c, sched*.c,
- *     alloc*.c, model*.c, res*.c, control*.c, zk*.c — the scheduler API,
+ *     accept.c, alloc*.c, model*.c, res*.c, registry.c, control*.c, zk*.c
+ *     (private header master.h) — the scheduler API,
  *     allocation, offers, validation, reconciliation, frameworks, the model
  *     of tasks/executors, agent loss, ZooKeeper, the control API;
  *   agent side (helper "simagent"): agent*.c, launch*.c, fetch*.c,
