@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -123,6 +124,13 @@ int proc_spawn_child(char *const *argv, char *const *env, const char *cwd,
 			_exit(127);
 		if (dup2(devnull, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
 			_exit(127);
+		/* Ours are all close-on-exec; what the agent may have handed
+		 * down without the flag must not reach etcd either. */
+#ifdef __NR_close_range
+		if (syscall(__NR_close_range, 3U, ~0U, 0U) != 0)
+#endif
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
 		if (cwd && chdir(cwd) != 0) {
 			child_say("etcd-mesos: chdir ", cwd, errno);
 			_exit(127);

@@ -355,15 +355,43 @@ static bool stop_one(struct member *mm, uint64_t grace)
 
 /* ------------------------------------------------------------ scenarios */
 
+/* True if process pid has a file open whose path contains needle. */
+static bool has_open(pid_t pid, const char *needle)
+{
+	char path[64], target[600];
+	bool found = false;
+
+	for (int fd = 0; fd < 1024 && !found; fd++) {
+		ssize_t n;
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+		n = readlink(path, target, sizeof target - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = strstr(target, needle) != NULL;
+	}
+	return found;
+}
+
 static void scenario_restart(void)
 {
 	struct member *a = &m[0];
+	char marker[600];
 	pid_t pid1, pid2;
 	uint64_t id1;
 	bool all;
+	int leak;
 
+	/* An fd without close-on-exec, as an agent might hand one down. */
+	snprintf(marker, sizeof marker, "%s/inherited-marker", dir);
+	leak = open(marker, O_WRONLY | O_CREAT, 0644);
 	if (!ok(start_one(a, 30000), "etcd serves within 30 s"))
 		return;
+	ok(leak >= 0 && has_open(getpid(), "inherited-marker") &&
+	   !has_open(etcd_proc_pid(a->proc), "inherited-marker"),
+	   "etcd does not inherit our file descriptors");
+	if (leak >= 0)
+		close(leak);
 	id1 = etcd_proc_member_id(a->proc);
 	pid1 = etcd_proc_pid(a->proc);
 	ok(id1 != 0 && a->last[ETCD_PROC_SERVING].member_id == id1,
