@@ -220,10 +220,11 @@ test_expect_success 'reseed while one runs: 409 named, exit 1' '
 '
 
 test_expect_success 'reseed waits with a progress line until the reseed is over and healthy' '
-	reload A &&
+	reload A || return 1
 	ctl --scheduler "$S" --token "$TOKEN" reseed --yes --interval 100ms --timeout 60s \
 		>out 2>err &
 	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null || true" &&
 	wait_until 20 "grep -q \"waiting for the reseed to finish with a healthy cluster: healthy, reseed running\" err" &&
 	reload A &&
 	wait $pid &&
@@ -251,9 +252,10 @@ test_expect_success 'wait: times out with a clear message (exit 3)' '
 '
 
 test_expect_success 'wait: follows an unhealthy cluster until it is healthy, progress on stderr' '
-	write_state "$EM_TMP/a.json" false && reload A &&
+	{ write_state "$EM_TMP/a.json" false && reload A; } || return 1
 	ctl --scheduler "$S" wait --interval 100ms --timeout 60s >out 2>err &
 	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null || true" &&
 	wait_until 20 "grep -q \"waiting for a healthy cluster: unhealthy (no quorum\" err" &&
 	write_state "$EM_TMP/a.json" true && reload A &&
 	wait $pid &&
@@ -332,6 +334,25 @@ test_expect_success ZOOKEEPER 'no leader under that framework name: exit 2, one 
 	grep -q "no scheduler leads under zk://$ZK/etcd-mesos/other/leader" err &&
 	test_expect_code 64 ctl --zk "zk://$ZK/etcd-mesos" --framework-name a/b health 2>err &&
 	grep -q "without" err
+'
+
+test_expect_success ZOOKEEPER 'wait follows a scheduler failover through ZooKeeper' '
+	dead=$(free_port) &&
+	spawn elect1 "$ELECT" run "zk://$ZK/etcd-mesos" /fo "http://127.0.0.1:$dead" "$EM_TMP/e1.status" &&
+	E1=$SPAWNED_PID &&
+	wait_until 20 "grep -q role=leader \"$EM_TMP/e1.status\"" || return 1
+	ctl --zk "zk://$ZK/etcd-mesos" --framework-name fo wait --interval 200ms --timeout 60s \
+		>out 2>err &
+	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null || true" &&
+	wait_until 20 "grep -q \"no answer: .*127.0.0.1:$dead\" err" &&
+	spawn elect2 "$ELECT" run "zk://$ZK/etcd-mesos" /fo "$S" "$EM_TMP/e2.status" &&
+	wait_until 20 "grep -q role=follower \"$EM_TMP/e2.status\"" &&
+	stop_pid $E1 &&
+	wait_until 20 "grep -q role=leader \"$EM_TMP/e2.status\"" &&
+	wait $pid &&
+	grep -q "no answer; the leading scheduler is now $S" err &&
+	grep -q "^healthy.* after [0-9]*s$" out
 '
 
 test_expect_success ZOOKEEPER 'ZooKeeper unreachable: exit 2 within --request-timeout' '

@@ -74,6 +74,7 @@ struct ctl {
 	char server_name[URL_MAX_HOST];  /* TLS name when the host was resolved */
 	char *auth;                 /* "Bearer ..." or NULL (secret) */
 	bool followed;              /* a standby's 503 was followed once */
+	bool via_zk;                /* found through ZooKeeper (may move) */
 };
 
 struct ctl_reply {
@@ -93,6 +94,10 @@ void ctl_err(const struct ctl *c, const char *fmt, ...) __attribute__((format(pr
  * Returns CTL_OK or the exit status after printing one line. */
 int ctl_open(struct ctl *c, const char *cmd);
 void ctl_close(struct ctl *c);
+/* Found through ZooKeeper: reads the election again and moves to the
+ * leader's URL if it changed (*moved). Else CTL_OK at once. On failure
+ * msg holds one line and nothing is printed (except by ctl_set_base). */
+int ctl_rediscover(struct ctl *c, bool *moved, char *msg, size_t msglen);
 /* Points the client at another scheduler URL (a standby named the
  * leader). CTL_OK, or CTL_FAIL after printing why. */
 int ctl_set_base(struct ctl *c, const char *url);

@@ -153,7 +153,16 @@ static bool wait_look(struct ctl *c, const struct wait_goal *g, char *line, size
 	bool met = false;
 
 	if (ctl_get_json(c, "/stats", &stats, true, err, sizeof err) != CTL_OK) {
-		snprintf(line, n, "no answer: %s", err);
+		/* The leader may have failed over: look in ZooKeeper again. */
+		char zerr[700];
+		bool moved = false;
+		int zrc = ctl_rediscover(c, &moved, zerr, sizeof zerr);
+		if (moved)
+			snprintf(line, n, "no answer; the leading scheduler is now %s", c->shown);
+		else if (zrc != CTL_OK)
+			snprintf(line, n, "no answer: %s; %s", err, zerr);
+		else
+			snprintf(line, n, "no answer: %s", err);
 		return false;
 	}
 	bool healthy = ctl_json_truthy(cJSON_GetObjectItemCaseSensitive(stats, "healthy"));

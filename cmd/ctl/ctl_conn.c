@@ -122,7 +122,7 @@ static void leader_found(int rc, const char *path, const char *data, int len, vo
 	f->url[len] = '\0';
 }
 
-static int discover(struct ctl *c, char *url, size_t urllen)
+static int discover(struct ctl *c, char *url, size_t urllen, char *msg, size_t msglen)
 {
 	char err[512], root[300];
 	struct zk_session *s = NULL;
@@ -131,42 +131,42 @@ static int discover(struct ctl *c, char *url, size_t urllen)
 	const char *name = ctl_opts.framework_name;
 
 	if (!name || !*name || strchr(name, '/') || strlen(name) > 250) {
-		ctl_err(c, "--framework-name=\"%s\": must be a non-empty name without '/'",
+		snprintf(msg, msglen, "--framework-name=\"%s\": must be a non-empty name without '/'",
 			name ? name : "");
 		return CTL_USAGE;
 	}
 	snprintf(root, sizeof root, "/%s", name);
 	if (zk_session_new(c->loop, ctl_opts.zk, 10000, &s, err, sizeof err) < 0) {
-		ctl_err(c, "--zk: %s", err);
+		snprintf(msg, msglen, "--zk: %s", err);
 		return CTL_USAGE;
 	}
 	uint64_t deadline = ev_time_ms() + (uint64_t)ctl_opts.request_timeout_ms;
 	while (!zk_session_connected(s) && ev_time_ms() < deadline)
 		ev_run_once(c->loop, 100);
 	if (!zk_session_connected(s)) {
-		ctl_err(c, "cannot reach ZooKeeper at %s within %llds (check --zk)",
+		snprintf(msg, msglen, "cannot reach ZooKeeper at %s within %llds (check --zk)",
 			zk_session_display(s), (long long)ctl_opts.request_timeout_ms / 1000);
 		goto out;
 	}
 	int e = zk_election_leader(s, root, leader_found, &f);
 	if (e < 0) {
-		ctl_err(c, "cannot read %s%s/leader: %s", zk_session_display(s), root,
+		snprintf(msg, msglen, "cannot read %s%s/leader: %s", zk_session_display(s), root,
 			strerror(-e));
 		goto out;
 	}
 	while (!f.done && ev_time_ms() < deadline)
 		ev_run_once(c->loop, 100);
 	if (!f.done) {
-		ctl_err(c, "ZooKeeper at %s did not answer within %llds",
+		snprintf(msg, msglen, "ZooKeeper at %s did not answer within %llds",
 			zk_session_display(s), (long long)ctl_opts.request_timeout_ms / 1000);
 	} else if (f.rc == ZNONODE) {
-		ctl_err(c, "no scheduler leads under %s%s/leader (is it running? "
+		snprintf(msg, msglen, "no scheduler leads under %s%s/leader (is it running? "
 			   "is --framework-name=\"%s\" right?)", zk_session_display(s), root, name);
 	} else if (f.rc != ZOK) {
-		ctl_err(c, "cannot read %s%s/leader: %s", zk_session_display(s), root,
+		snprintf(msg, msglen, "cannot read %s%s/leader: %s", zk_session_display(s), root,
 			zerror(f.rc));
 	} else if (!f.url[0]) {
-		ctl_err(c, "the leader's node %s%s holds no admin URL (a scheduler "
+		snprintf(msg, msglen, "the leader's node %s%s holds no admin URL (a scheduler "
 			   "without an admin server?)", zk_session_display(s), f.node);
 		rc = CTL_FAIL;
 	} else {
@@ -257,15 +257,35 @@ int ctl_open(struct ctl *c, const char *cmd)
 	if (ctl_opts.scheduler && *ctl_opts.scheduler) {
 		snprintf(url, sizeof url, "%s", ctl_opts.scheduler);
 	} else if (ctl_opts.zk && *ctl_opts.zk) {
-		rc = discover(c, url, sizeof url);
-		if (rc != CTL_OK)
+		char msg[700];
+		c->via_zk = true;
+		rc = discover(c, url, sizeof url, msg, sizeof msg);
+		if (rc != CTL_OK) {
+			ctl_err(c, "%s", msg);
 			return rc;
+		}
 	} else {
 		ctl_err(c, "no scheduler given: use --scheduler URL (or ETCD_MESOS_SCHEDULER), "
 			   "or --zk zk://hosts/path with --framework-name");
 		return CTL_USAGE;
 	}
 	return ctl_set_base(c, url);
+}
+
+int ctl_rediscover(struct ctl *c, bool *moved, char *msg, size_t msglen)
+{
+	char url[sizeof c->shown];
+	*moved = false;
+	if (!c->via_zk)
+		return CTL_OK;
+	int rc = discover(c, url, sizeof url, msg, msglen);
+	if (rc != CTL_OK || strcmp(url, c->shown) == 0)
+		return rc;
+	rc = ctl_set_base(c, url);
+	*moved = rc == CTL_OK;
+	if (rc != CTL_OK)
+		snprintf(msg, msglen, "the new leader's URL \"%s\" is not usable", url);
+	return rc;
 }
 
 void ctl_close(struct ctl *c)

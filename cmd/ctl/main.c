@@ -119,9 +119,11 @@ static const struct ctl_command commands[] = {
 	  "Polls GET /stats (and GET /membership with --members N) every --interval until\n"
 	  "the cluster is healthy and, with --members N, has at least N voting (non-learner)\n"
 	  "members; shows a progress line on stderr. A scheduler that does not answer\n"
-	  "is asked again until the deadline (it may be failing over).\n\n"
-	  "Exit status: 0 healthy, 2 scheduler unreachable at the start, 3 --timeout\n"
-	  "(default 5m) passed first (the last state is named), 64 usage error.\n" },
+	  "is asked again until the deadline (it may be failing over); found through\n"
+	  "--zk, the election is read again then, so ctl follows a new leader.\n\n"
+	  "Exit status: 0 healthy, 2 no scheduler found in ZooKeeper at the start,\n"
+	  "3 --timeout (default 5m) passed first (the last state is named),\n"
+	  "64 usage error.\n" },
 	{ "teardown", ctl_cmd_teardown, "json yes",
 	  "kill every task and remove the framework (final)",
 	  "Asks for confirmation on the terminal (type \"yes\") unless --yes, then\n"
