@@ -79,7 +79,7 @@ test_expect_success '--help lists every command, the discovery flags and the exi
 	done &&
 	grep -q -- "-framework-name" out && grep -q -- "-token-file" out &&
 	grep -q "^  2   the scheduler could not be reached" out &&
-	grep -q "^  64  usage error" out &&
+	grep -q "also a usage error" out &&
 	"$EM_BIN" help ctl | grep -q "^Exit status:"
 '
 
@@ -94,21 +94,21 @@ test_expect_success 'every command has --help (and help CMD) naming its exit sta
 	! ctl stats --help | grep -q -- "-peers"
 '
 
-test_expect_success 'usage errors exit 64 with one line naming the problem' '
-	test_expect_code 64 ctl 2>err && grep -q "a command is needed" err &&
-	test_expect_code 64 ctl frobnicate 2>err &&
+test_expect_success 'usage errors exit 2 (as in every mode) with one line naming the problem' '
+	test_expect_code 2 ctl 2>err && grep -q "a command is needed" err &&
+	test_expect_code 2 ctl frobnicate 2>err &&
 	test_line_count 1 err && grep -q "unknown command \"frobnicate\"" err &&
-	test_expect_code 64 ctl --scheduler "$S" stats --bogus 2>err &&
+	test_expect_code 2 ctl --scheduler "$S" stats --bogus 2>err &&
 	test_line_count 1 err && grep -q "bogus" err &&
-	test_expect_code 64 ctl --scheduler "$S" stats --peers 2>err &&
+	test_expect_code 2 ctl --scheduler "$S" stats --peers 2>err &&
 	grep -q "flag --peers does not apply to stats" err &&
-	test_expect_code 64 ctl --scheduler "$S" stats extra 2>err &&
+	test_expect_code 2 ctl --scheduler "$S" stats extra 2>err &&
 	grep -q "unexpected argument \"extra\"" err &&
-	test_expect_code 64 ctl stats 2>err && grep -q "no scheduler given" err &&
-	test_expect_code 64 ctl --scheduler "ftp://x" stats 2>err && grep -q "ftp" err &&
-	test_expect_code 64 ctl --scheduler "$S" --token a --token-file "$EM_TMP/token" stats 2>err &&
+	test_expect_code 2 ctl stats 2>err && grep -q "no scheduler given" err &&
+	test_expect_code 2 ctl --scheduler "ftp://x" stats 2>err && grep -q "ftp" err &&
+	test_expect_code 2 ctl --scheduler "$S" --token a --token-file "$EM_TMP/token" stats 2>err &&
 	grep -q "use one" err &&
-	test_expect_code 64 ctl --scheduler "$S" --token-file "$EM_TMP/nope" stats 2>err &&
+	test_expect_code 2 ctl --scheduler "$S" --token-file "$EM_TMP/nope" stats 2>err &&
 	grep -q "nope.*No such file" err
 '
 
@@ -332,7 +332,7 @@ test_expect_success ZOOKEEPER 'no leader under that framework name: exit 2, one 
 	test_expect_code 2 ctl --zk "zk://$ZK/etcd-mesos" --framework-name other health >out 2>err &&
 	test "$(cat out)" = unreachable && test_line_count 1 err &&
 	grep -q "no scheduler leads under zk://$ZK/etcd-mesos/other/leader" err &&
-	test_expect_code 64 ctl --zk "zk://$ZK/etcd-mesos" --framework-name a/b health 2>err &&
+	test_expect_code 2 ctl --zk "zk://$ZK/etcd-mesos" --framework-name a/b health 2>err &&
 	grep -q "without" err
 '
 

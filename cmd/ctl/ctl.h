@@ -16,6 +16,10 @@
  * of discovery.
  *
  * Exit statuses (documented in `etcd-mesos ctl --help`): see enum ctl_exit.
+ * health's 0/1/2 is the issue's contract; usage errors keep the 2 that
+ * every mode uses (cmd/modes.h, t0001), so 2 means "unreachable or a bad
+ * command line". To give usage errors EX_USAGE (64) instead, change
+ * CTL_USAGE and the help texts in main.c.
  * Every failure prints one line on stderr: "etcd-mesos ctl CMD: what failed,
  * the value, the fix". The token is never printed or logged.
  */
@@ -42,7 +46,9 @@ enum ctl_exit {
 	CTL_TIMEOUT = 3,        /* wait/reseed: --timeout passed first */
 	CTL_NOT_CONFIRMED = 4,  /* reseed/teardown: not confirmed, or no
 				 * terminal to ask on and no --yes */
-	CTL_USAGE = 64,         /* bad flag, command or argument (EX_USAGE) */
+	CTL_USAGE = 2,          /* bad flag, command or argument: 2 as in every
+				 * mode (modes.h), so it shares 2 with
+				 * "unreachable"; stderr says which */
 };
 
 struct ctl_opts {

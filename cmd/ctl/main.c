@@ -77,31 +77,31 @@ static const struct ctl_command commands[] = {
 	  "member table, from GET /stats and GET /membership. --json prints\n"
 	  "{\"stats\": ..., \"members\": ...}.\n\n"
 	  "Exit status: 0 healthy, 1 unhealthy (or an answer it could not use),\n"
-	  "2 scheduler unreachable, 64 usage error.\n" },
+	  "2 scheduler unreachable or usage error.\n" },
 	{ "stats", ctl_cmd_stats, "json", "the scheduler's counters (GET /stats)",
 	  "Prints GET /stats as a list: healthy, reason, state, leader, reseeding,\n"
 	  "running/launched/failed servers, livelocks, reseeds, framework id, uptime.\n"
 	  "--json re-prints the scheduler's JSON.\n\n"
-	  "Exit status: 0 printed, 1 bad answer, 2 scheduler unreachable, 64 usage error.\n" },
+	  "Exit status: 0 printed, 1 bad answer, 2 scheduler unreachable or usage error.\n" },
 	{ "members", ctl_cmd_members, "json", "the etcd members (GET /membership)",
 	  "Prints GET /membership as a table: name, host, state, role (leader, follower,\n"
 	  "learner), client URL, peer port, raft index, agent. --json re-prints the\n"
 	  "scheduler's JSON.\n\n"
-	  "Exit status: 0 printed, 1 bad answer, 2 scheduler unreachable, 64 usage error.\n" },
+	  "Exit status: 0 printed, 1 bad answer, 2 scheduler unreachable or usage error.\n" },
 	{ "health", ctl_cmd_health, "", "exit 0 healthy, 1 unhealthy, 2 unreachable",
 	  "Asks GET /healthz and prints one word: \"healthy\", \"unhealthy: <reason>\"\n"
 	  "(reason from /stats), \"unreachable\" (the error goes to stderr). For scripts\n"
 	  "and monitors.\n\n"
 	  "Exit status: 0 healthy (HTTP 200), 1 unhealthy (HTTP 500, or any other\n"
 	  "answer), 2 unreachable (no answer: nothing listening, timeout, no leader in\n"
-	  "ZooKeeper), 64 usage error.\n" },
+	  "ZooKeeper) or usage error.\n" },
 	{ "endpoints", ctl_cmd_endpoints, "peers", "client URLs for ETCDCTL_ENDPOINTS",
 	  "Prints the members' client URLs, comma separated, ready for\n"
 	  "  export ETCDCTL_ENDPOINTS=$(etcd-mesos ctl endpoints)\n"
 	  "Learners are left out (they refuse most client calls). --peers prints peer\n"
 	  "URLs (host and peerPort, with the client URL's scheme).\n\n"
 	  "Exit status: 0 printed, 1 no member has such a URL or bad answer,\n"
-	  "2 scheduler unreachable, 64 usage error.\n" },
+	  "2 scheduler unreachable or usage error.\n" },
 	{ "reseed", ctl_cmd_reseed, "json yes timeout interval no-wait",
 	  "rebuild a cluster that lost quorum from its best member",
 	  "Shows the dry-run plan first (GET /reseed?dry_run=1: the ranking of the\n"
@@ -113,7 +113,7 @@ static const struct ctl_command commands[] = {
 	  "A standby that answers 503 naming the leader is left for that leader, once.\n\n"
 	  "Exit status: 0 reseeded and healthy (or started, with --no-wait), 1 refused\n"
 	  "(409: one already runs; 401/403: bad token; other errors), 2 scheduler\n"
-	  "unreachable, 3 --timeout passed, 4 not confirmed, 64 usage error.\n" },
+	  "unreachable or usage error, 3 --timeout passed, 4 not confirmed.\n" },
 	{ "wait", ctl_cmd_wait, "members timeout interval",
 	  "wait until healthy (with --members N)",
 	  "Polls GET /stats (and GET /membership with --members N) every --interval until\n"
@@ -121,9 +121,9 @@ static const struct ctl_command commands[] = {
 	  "members; shows a progress line on stderr. A scheduler that does not answer\n"
 	  "is asked again until the deadline (it may be failing over); found through\n"
 	  "--zk, the election is read again then, so ctl follows a new leader.\n\n"
-	  "Exit status: 0 healthy, 2 no scheduler found in ZooKeeper at the start,\n"
-	  "3 --timeout (default 5m) passed first (the last state is named),\n"
-	  "64 usage error.\n" },
+	  "Exit status: 0 healthy, 2 no scheduler found in ZooKeeper at the start\n"
+	  "or usage error, 3 --timeout (default 5m) passed first (the last state is\n"
+	  "named).\n" },
 	{ "teardown", ctl_cmd_teardown, "json yes",
 	  "kill every task and remove the framework (final)",
 	  "Asks for confirmation on the terminal (type \"yes\") unless --yes, then\n"
@@ -131,7 +131,7 @@ static const struct ctl_command commands[] = {
 	  "unregisters from Mesos, deletes its ZooKeeper state and exits. Without a\n"
 	  "terminal on stdin and without --yes it refuses. Cannot be undone.\n\n"
 	  "Exit status: 0 torn down, 1 refused (401/403: bad token; other errors),\n"
-	  "2 scheduler unreachable, 4 not confirmed, 64 usage error.\n" },
+	  "2 scheduler unreachable or usage error, 4 not confirmed.\n" },
 };
 
 #define NUM_COMMANDS (sizeof commands / sizeof *commands)
@@ -142,11 +142,11 @@ static const char exit_text[] =
 	"  1   failure: unhealthy, or the scheduler refused or failed (HTTP 4xx/5xx,\n"
 	"      bad token, a reseed already running, an answer that is not the admin API)\n"
 	"  2   the scheduler could not be reached (nothing listening, no answer within\n"
-	"      --request-timeout, no leader in ZooKeeper)\n"
+	"      --request-timeout, no leader in ZooKeeper); also a usage error (bad flag,\n"
+	"      command or argument), as in every mode: the line on stderr says which,\n"
+	"      and --check-config checks a command line without connecting anywhere\n"
 	"  3   wait, reseed: --timeout passed before the cluster was healthy\n"
-	"  4   reseed, teardown: not confirmed, or stdin is not a terminal and no --yes\n"
-	"  64  usage error (bad flag, command or argument). Unlike the other modes, ctl\n"
-	"      does not use 2 for usage errors: 2 means \"unreachable\" (health's 0/1/2).\n";
+	"  4   reseed, teardown: not confirmed, or stdin is not a terminal and no --yes\n";
 
 void ctl_usage(FILE *out)
 {
