@@ -40,8 +40,14 @@
  *   fence  asks the local etcd for maintenance/status with a short
  *          deadline (else reports the last sample), then SIGKILLs the group
  *          and answers once etcd is reaped. A fence while already FENCED
- *          under the same id answers the first result again (repeated).
+ *          under the same id answers the first result again (repeated); a
+ *          fence under the same id after a force started etcd again (the
+ *          force failed: step 4 fences the candidate again) kills it again.
  *          A fence aborts a pending force (its callback gets -ECANCELED).
+ *          Mind etcd 3.4 (seen in t0700): the raft index asked before the
+ *          kill can count an entry the forced survivor then drops, because
+ *          --force-new-cluster discards entries past the commit index in the
+ *          WAL's hard state, which a follower persists one heartbeat later.
  *   force  restarts etcd once per reseed id with --force-new-cluster on
  *          its own data dir; answers when it serves as a healthy one-member
  *          cluster (/health true and a member list of one), or with
@@ -56,9 +62,12 @@
  * only.
  *
  * Callbacks run from the loop, never from inside the call that started
- * an operation. They may call any etcd_proc function except
- * etcd_proc_free. An operation that fails synchronously (negative return)
- * never calls back.
+ * an operation: state events are queued (the last 16 are kept) and
+ * delivered in order from a deferred call, so etcd_proc_state() may be
+ * ahead of the last event delivered; an operation's answer comes after
+ * the state events before it. Callbacks may call any etcd_proc function
+ * except etcd_proc_free. An operation that fails synchronously (negative
+ * return) never calls back.
  *
  * Errors: 0 or a negative errno: -EINVAL (bad config; err/errmsg says
  * why), -ENOMEM, -EBUSY (the state does not allow it: errmsg says which),
@@ -117,7 +126,8 @@ struct etcd_proc_config {
 					  * with -EINVAL */
 	const char *data_dir;            /* NULL = mc->data_dir */
 	const char *workdir;             /* etcd's cwd (the sandbox); NULL = ours */
-	const char *log_path;            /* NULL = "etcd.log" */
+	const char *log_path;            /* NULL = "etcd.log"; opened by us, so
+					  * relative to our cwd, not workdir */
 	uint64_t log_cap_bytes;          /* 0 = 10 MiB */
 	char *const *parent_env;         /* base for etcd_env_new; NULL = environ */
 	uint64_t launch_timeout_ms;      /* 0 = 240000 */
