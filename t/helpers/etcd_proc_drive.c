@@ -17,15 +17,14 @@
  *              grace; stop of a healthy one ends on SIGTERM
  *   orphan     start → serving, write "ETCD_PID" to FILE (-o), then wait
  *              (60 s bound) for the test to SIGKILL us
- *   reseed     three members; fence one (index/term, etcd gone, data
- *              kept), fence the others, force the first → a one-member
- *              cluster with every key; repeats are no-ops
+ *   reseed     three members: fence, force, repeats (in
+ *              etcd_proc_drive_reseed.c, with learner)
  *   snapshot   etcdctl snapshot save: file size and revision
  *   rss        serves for 4 s with fast sampling; prints VmRSS/VmHWM
- *   learner    a one-member cluster, a learner added and started: it
- *              serves once status answers with isLearner
+ *   learner    a learner serves once status answers with isLearner
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -42,30 +41,40 @@
 #include "ev/ev.h"
 #include "tap.h"
 
-#define MAXM 3
+#include "etcd_proc_drive.h"
 
-struct member {
-	char name[64], ip[64], data[512], log[512], client_url[128];
-	unsigned peer_port, client_port;
-	struct etcd_proc *proc;
-	/* what the callbacks saw */
-	unsigned n_ev[ETCD_PROC_FENCED + 1];
-	struct etcd_proc_event last[ETCD_PROC_FENCED + 1];
-	char last_msg[ETCD_PROC_FENCED + 1][ETCD_PROC_MSG_LEN];
-	char start_cmdline[2048];          /* of the last etcd that served */
-	bool stopped; int stop_wstatus;
-	bool fenced; struct etcd_proc_fence_result fence; char fence_msg[256];
-	bool forced; struct etcd_proc_force_result force; char force_msg[ETCD_PROC_MSG_LEN];
-};
-
-static struct ev_loop *loop;
-static struct member m[MAXM];
-static size_t n_m;
+struct ev_loop *loop;
+struct member m[MAXM];
+size_t n_m;
 static const char *dir, *out_file;
 static uint64_t launch_timeout_ms;
-static struct etcd_client *cli;
+struct etcd_client *cli;
 
-static bool run_until(bool (*cond)(void *), void *arg, uint64_t ms)
+/* tap.h's ok() and note() for the other file of this driver (its
+ * counters are static here). */
+bool drv_ok(bool cond, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	return ok(cond, "%s", line);
+}
+
+void drv_note(const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	note("%s", line);
+}
+
+bool run_until(bool (*cond)(void *), void *arg, uint64_t ms)
 {
 	uint64_t end = ev_time_ms() + ms;
 	while (!cond(arg) && ev_time_ms() < end)
@@ -73,7 +82,7 @@ static bool run_until(bool (*cond)(void *), void *arg, uint64_t ms)
 	return cond(arg);
 }
 
-static void run_for(uint64_t ms)
+void run_for(uint64_t ms)
 {
 	uint64_t end = ev_time_ms() + ms;
 	while (ev_time_ms() < end)
@@ -128,7 +137,7 @@ static void on_stopped(struct etcd_proc *p, int wstatus, void *arg)
 	mm->stop_wstatus = wstatus;
 }
 
-static void on_fenced(struct etcd_proc *p, const struct etcd_proc_fence_result *r, void *arg)
+void on_fenced(struct etcd_proc *p, const struct etcd_proc_fence_result *r, void *arg)
 {
 	struct member *mm = arg;
 	(void)p;
@@ -139,7 +148,7 @@ static void on_fenced(struct etcd_proc *p, const struct etcd_proc_fence_result *
 	mm->fence.reseed_id = NULL;
 }
 
-static void on_forced(struct etcd_proc *p, const struct etcd_proc_force_result *r, void *arg)
+void on_forced(struct etcd_proc *p, const struct etcd_proc_force_result *r, void *arg)
 {
 	struct member *mm = arg;
 	(void)p;
@@ -165,7 +174,7 @@ static bool has_events(void *arg)
 }
 
 /* Waits for member mm to be in state s. */
-static bool wait_state(struct member *mm, enum etcd_proc_state s, uint64_t ms)
+bool wait_state(struct member *mm, enum etcd_proc_state s, uint64_t ms)
 {
 	want.mm = mm;
 	want.s = s;
@@ -173,7 +182,7 @@ static bool wait_state(struct member *mm, enum etcd_proc_state s, uint64_t ms)
 }
 
 /* Waits until mm has seen at least n events into state s. */
-static bool wait_events(struct member *mm, enum etcd_proc_state s, unsigned n, uint64_t ms)
+bool wait_events(struct member *mm, enum etcd_proc_state s, unsigned n, uint64_t ms)
 {
 	want.mm = mm;
 	want.s = s;
@@ -181,12 +190,12 @@ static bool wait_events(struct member *mm, enum etcd_proc_state s, unsigned n, u
 	return run_until(has_events, NULL, ms);
 }
 
-static bool flag_true(void *arg)
+bool flag_true(void *arg)
 {
 	return *(bool *)arg;
 }
 
-static bool all_serving(void *arg)
+bool all_serving(void *arg)
 {
 	(void)arg;
 	for (size_t i = 0; i < n_m; i++)
@@ -195,7 +204,7 @@ static bool all_serving(void *arg)
 	return true;
 }
 
-static bool gone(pid_t pid)
+bool gone(pid_t pid)
 {
 	return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
 }
@@ -203,10 +212,10 @@ static bool gone(pid_t pid)
 static uint64_t log_cap = 256 * 1024;
 /* The initial cluster of the next new_proc: members [0, ic_n), plus the
  * member itself; ic_existing makes it join an existing cluster. */
-static size_t ic_n = MAXM;
-static bool ic_existing;
+size_t ic_n = MAXM;
+bool ic_existing;
 
-static int new_proc(struct member *mm, uint64_t backoff_max_ms)
+int new_proc(struct member *mm, uint64_t backoff_max_ms)
 {
 	struct member_config mc;
 	struct etcd_proc_config cfg = {
@@ -247,14 +256,14 @@ static int new_proc(struct member *mm, uint64_t backoff_max_ms)
 
 /* ------------------------------------------------------------ etcd I/O */
 
-static bool got;
-static struct etcd_result res;
+bool got;
+struct etcd_result res;
 static int64_t put_revision;
-static size_t range_count;
+size_t range_count;
 static char range_value[256];
-static size_t n_members;
+size_t n_members;
 
-static void on_call(struct etcd_call *call, const struct etcd_result *r,
+void on_call(struct etcd_call *call, const struct etcd_result *r,
 		    struct etcd_answer *ans, void *arg)
 {
 	(void)call;
@@ -275,7 +284,7 @@ static void on_call(struct etcd_call *call, const struct etcd_result *r,
 	got = true;
 }
 
-static int put(const char *endpoint, const char *k, const char *v)
+int put(const char *endpoint, const char *k, const char *v)
 {
 	struct etcd_call_opts o = { .timeout_ms = 5000, .endpoint = endpoint };
 	got = false;
@@ -289,7 +298,7 @@ static int put(const char *endpoint, const char *k, const char *v)
 
 /* Range of the prefix k (or the one key if !prefix), serializable on the
  * pinned endpoint. */
-static int get(const char *endpoint, const char *k, bool prefix)
+int get(const char *endpoint, const char *k, bool prefix)
 {
 	char end[128];
 	size_t n = strlen(k);
@@ -312,7 +321,7 @@ static int get(const char *endpoint, const char *k, bool prefix)
 	return got && res.err == 0 ? 0 : -1;
 }
 
-static int member_list(const char *endpoint)
+int member_list(const char *endpoint)
 {
 	struct etcd_call_opts o = { .timeout_ms = 5000, .endpoint = endpoint };
 	got = false;
@@ -338,14 +347,14 @@ static long status_kb(const char *field)
 	return kb;
 }
 
-static bool start_one(struct member *mm, uint64_t ms)
+bool start_one(struct member *mm, uint64_t ms)
 {
 	if (new_proc(mm, 2000) < 0 || etcd_proc_start(mm->proc) < 0)
 		return false;
 	return wait_state(mm, ETCD_PROC_SERVING, ms);
 }
 
-static bool stop_one(struct member *mm, uint64_t grace)
+bool stop_one(struct member *mm, uint64_t grace)
 {
 	mm->stopped = false;
 	if (etcd_proc_stop(mm->proc, grace, on_stopped, mm) < 0)
@@ -522,201 +531,6 @@ static void scenario_orphan(void)
 	fclose(f);
 	run_for(60000);   /* the test SIGKILLs us long before this */
 	ok(false, "not killed within 60 s");
-}
-
-static void print_fence(const struct member *mm)
-{
-	const struct etcd_proc_fence_result *r = &mm->fence;
-	printf("{\"fence\":\"%s\",\"member_id\":\"%016" PRIx64 "\",\"raft_index\":%" PRIu64
-	       ",\"raft_term\":%" PRIu64 ",\"applied_index\":%" PRIu64 ",\"fresh\":%s,"
-	       "\"repeated\":%s}\n", mm->name, r->member_id, r->raft_index, r->raft_term,
-	       r->applied_index, r->fresh ? "true" : "false", r->repeated ? "true" : "false");
-}
-
-static bool fence(struct member *mm, const char *id)
-{
-	int rc;
-	mm->fenced = false;
-	rc = etcd_proc_fence(mm->proc, id, 1000, on_fenced, mm);
-	if (rc < 0)
-		note("fence %s: %s", mm->name, etcd_proc_errmsg(mm->proc));
-	return rc == 0 && run_until(flag_true, &mm->fenced, 10000);
-}
-
-static void scenario_reseed(void)
-{
-	struct member *a = &m[0];
-	uint64_t ids[MAXM], idx;
-	char key[64], path[600];
-	pid_t pids[MAXM], fpid;
-	struct stat st;
-	bool all = true;
-	unsigned starts;
-	int rc;
-
-	if (n_m != 3) {
-		ok(false, "reseed needs three members (-m)");
-		return;
-	}
-	for (size_t i = 0; i < n_m; i++)
-		all = all && new_proc(&m[i], 2000) == 0 && etcd_proc_start(m[i].proc) == 0;
-	if (!ok(all && run_until(all_serving, NULL, 40000), "three members serve"))
-		return;
-	for (size_t i = 0; i < n_m; i++) {
-		ids[i] = etcd_proc_member_id(m[i].proc);
-		pids[i] = etcd_proc_pid(m[i].proc);
-	}
-	all = true;
-	for (int i = 0; i < 20 && all; i++) {
-		snprintf(key, sizeof key, "t0700/r/%02d", i);
-		all = put(m[1].client_url, key, "kept") == 0;
-	}
-	ok(all, "20 keys written");
-	/* A linearizable read on the first member returns once it has applied
-	 * every write. That is not yet enough: --force-new-cluster drops the
-	 * entries past the commit index in the WAL's hard state, which a
-	 * follower persists with the next append. So one more write, read
-	 * back on the first member, pins the 20 keys. (The fence then reports
-	 * one entry more than the survivor keeps: see the report.) */
-	rc = put(m[1].client_url, "t0700/sentinel", "s");
-	rc = rc == 0 ? get(a->client_url, "t0700/sentinel", false) : rc;
-	ok(rc == 0 && range_count == 1, "the first member has applied every write");
-
-	/* Fence the first member. */
-	ok(fence(a, "reseed-1"), "fence answers");
-	print_fence(a);
-	ok(a->fence.fresh && a->fence.raft_index > 20 && a->fence.raft_term > 0 &&
-	   a->fence.member_id == ids[0] && a->fence.was_running,
-	   "with etcd's own raft index %" PRIu64 ", term %" PRIu64 " and member id",
-	   a->fence.raft_index, a->fence.raft_term);
-	ok(gone(pids[0]) && etcd_proc_pid(a->proc) == 0, "etcd is gone when the answer comes");
-	ok(WIFSIGNALED(a->fence.wstatus) && WTERMSIG(a->fence.wstatus) == SIGKILL,
-	   "killed by SIGKILL");
-	snprintf(path, sizeof path, "%s/member/wal", a->data);
-	memset(&st, 0, sizeof st);
-	ok(stat(path, &st) == 0 && S_ISDIR(st.st_mode), "the data dir is intact (%s)", path);
-	ok(etcd_proc_state(a->proc) == ETCD_PROC_FENCED && a->n_ev[ETCD_PROC_FENCED] == 1,
-	   "state fenced, reported once");
-	idx = a->fence.raft_index;
-	ok(fence(a, "reseed-1") && a->fence.repeated && a->fence.raft_index == idx,
-	   "a repeated fence answers the same again");
-	run_for(1500);
-	ok(etcd_proc_pid(a->proc) == 0 && a->n_ev[ETCD_PROC_STARTING] == 1,
-	   "a fenced etcd is not restarted");
-	rc = etcd_proc_force(a->proc, "reseed-2", 30000, on_forced, a);
-	ok(rc == -EBUSY, "force under another reseed id is refused: %s",
-	   etcd_proc_errmsg(a->proc));
-	rc = etcd_proc_force(m[1].proc, "reseed-1", 30000, on_forced, &m[1]);
-	ok(rc == -EBUSY, "force of an unfenced member is refused: %s",
-	   etcd_proc_errmsg(m[1].proc));
-
-	/* The peers go too; the third is hung (SIGSTOP): its fence falls back
-	 * to the last sample and still kills it. */
-	ok(fence(&m[1], "reseed-1") && gone(pids[1]), "the second member is fenced");
-	print_fence(&m[1]);
-	kill(pids[2], SIGSTOP);
-	m[2].fenced = false;
-	rc = etcd_proc_fence(m[2].proc, "reseed-1", 500, on_fenced, &m[2]);
-	all = rc == 0 && run_until(flag_true, &m[2].fenced, 10000);
-	print_fence(&m[2]);
-	ok(all && !m[2].fence.fresh && m[2].fence.have_sample && m[2].fence.raft_index > 0 &&
-	   m[2].fence.member_id == ids[2] && gone(pids[2]),
-	   "a hung member is fenced on its last sample (index %" PRIu64 "): %s",
-	   m[2].fence.raft_index, m[2].fence_msg);
-
-	/* A candidate that does not become healthy in time: the force fails,
-	 * etcd is left running for the scheduler to fence again. */
-	rc = etcd_proc_force(m[1].proc, "reseed-1", 50, on_forced, &m[1]);
-	all = rc == 0 && run_until(flag_true, &m[1].forced, 5000);
-	ok(all && m[1].force.err == -ETIMEDOUT && etcd_proc_pid(m[1].proc) != 0,
-	   "a force past its timeout fails: %s", m[1].force_msg);
-	fpid = etcd_proc_pid(m[1].proc);
-	ok(fence(&m[1], "reseed-1") && !m[1].fence.repeated && gone(fpid) &&
-	   etcd_proc_state(m[1].proc) == ETCD_PROC_FENCED,
-	   "fenced again under the same reseed id, it is killed again");
-	m[1].forced = false;
-	starts = m[1].n_ev[ETCD_PROC_STARTING];
-	rc = etcd_proc_force(m[1].proc, "reseed-1", 30000, on_forced, &m[1]);
-	all = rc == 0 && run_until(flag_true, &m[1].forced, 2000);
-	ok(all && m[1].force.repeated && m[1].force.err == -ETIMEDOUT &&
-	   m[1].n_ev[ETCD_PROC_STARTING] == starts && etcd_proc_pid(m[1].proc) == 0,
-	   "its force is not repeated under the same id");
-
-	/* Force the first. */
-	starts = a->n_ev[ETCD_PROC_STARTING];
-	rc = etcd_proc_force(a->proc, "reseed-1", 30000, on_forced, a);
-	all = rc == 0 && run_until(flag_true, &a->forced, 35000);
-	ok(all && a->force.err == 0, "force: %s",
-	   a->forced ? a->force_msg : etcd_proc_errmsg(a->proc));
-	fpid = etcd_proc_pid(a->proc);
-	ok(strstr(a->start_cmdline, "--force-new-cluster") != NULL,
-	   "etcd ran with --force-new-cluster");
-	ok(a->force.member_id == ids[0] && etcd_proc_state(a->proc) == ETCD_PROC_SERVING,
-	   "it serves as the same member %016" PRIx64, a->force.member_id);
-	rc = member_list(a->client_url);
-	ok(rc == 0 && n_members == 1, "a one-member cluster (%zu)", n_members);
-	rc = get(a->client_url, "t0700/r/", true);
-	ok(rc == 0 && range_count == 20, "every key is still there (%zu of 20)", range_count);
-	rc = get(a->client_url, "t0700/sentinel", false);
-	note("the last write before the fence is %s after the force",
-	     rc == 0 && range_count == 1 ? "kept" : "gone");
-	ok(put(a->client_url, "t0700/after", "x") == 0, "and it takes writes");
-	a->forced = false;
-	rc = etcd_proc_force(a->proc, "reseed-1", 30000, on_forced, a);
-	ok(rc == 0 && run_until(flag_true, &a->forced, 2000) && a->force.repeated &&
-	   a->force.err == 0, "a second force with the same id answers the outcome again");
-	run_for(1000);
-	ok(etcd_proc_pid(a->proc) == fpid && a->n_ev[ETCD_PROC_STARTING] == starts + 1,
-	   "and restarts nothing (pid %d)", (int)fpid);
-
-	/* A crash afterwards restarts without the flag. */
-	starts = a->n_ev[ETCD_PROC_SERVING];
-	kill(fpid, SIGKILL);
-	ok(wait_events(a, ETCD_PROC_RESTARTING, 1, 5000) &&
-	   wait_events(a, ETCD_PROC_SERVING, starts + 1, 30000),
-	   "after a crash it serves again");
-	ok(strstr(a->start_cmdline, "--force-new-cluster") == NULL &&
-	   strstr(a->start_cmdline, "--data-dir") != NULL,
-	   "without --force-new-cluster");
-	rc = get(a->client_url, "t0700/after", false);
-	ok(rc == 0 && range_count == 1,
-	   "the write made after the force is kept");
-	for (size_t i = 0; i < n_m; i++)
-		stop_one(&m[i], 3000);
-}
-
-static void scenario_learner(void)
-{
-	struct member *a = &m[0], *d = &m[1];
-	struct etcd_call_opts o = { .timeout_ms = 5000, .endpoint = a->client_url };
-	char peer[128];
-	const char *peers[] = { peer };
-	int rc;
-
-	if (n_m != 2) {
-		ok(false, "learner needs two members (-m)");
-		return;
-	}
-	ic_n = 1;
-	if (!ok(start_one(a, 30000), "a one-member cluster serves"))
-		return;
-	snprintf(peer, sizeof peer, "http://%s:%u", d->ip, d->peer_port);
-	got = false;
-	rc = etcd_client_member_add(cli, peers, 1, true, &o, on_call, NULL, NULL);
-	ok(rc == 0 && run_until(flag_true, &got, 8000) && res.err == 0,
-	   "the second member is added as a learner");
-	ic_n = 1;
-	ic_existing = true;
-	rc = new_proc(d, 2000);
-	ic_existing = false;
-	ok(rc == 0 && etcd_proc_start(d->proc) == 0 && wait_state(d, ETCD_PROC_SERVING, 30000),
-	   "the learner counts as serving once it answers status");
-	ok(d->last[ETCD_PROC_SERVING].learner && d->last[ETCD_PROC_SERVING].member_id != 0 &&
-	   d->last[ETCD_PROC_SERVING].member_id != etcd_proc_member_id(a->proc),
-	   "its serving event says learner, with its own member id %016" PRIx64,
-	   d->last[ETCD_PROC_SERVING].member_id);
-	stop_one(d, 3000);
-	stop_one(a, 3000);
 }
 
 static bool snap_done;
