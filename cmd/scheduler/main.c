@@ -3,6 +3,7 @@
 #include "../modes.h"
 #include "base/log.h"
 #include "config.h"
+#include "sched.h"
 
 #include <stdio.h>
 
@@ -40,8 +41,7 @@ int scheduler_main(int argc, char **argv)
 		flags_free(tables);
 		return 1;
 	}
-	log_error("the scheduler's run loop is not part of this build yet; "
-		  "use --check-config to validate a command line");
+	status = sched_run(&sched_config);
 	flags_free(tables);
-	return 1;
+	return status;
 }

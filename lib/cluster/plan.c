@@ -295,7 +295,10 @@ void plan_next(const struct plan_world *w, struct plan *p)
 				answer_offers(w, p, used, false);
 				return;
 			}
-			push(p, ACT_ADD_LEARNER, (int)i, -1, 0, "add the planned member as a learner");
+			/* keep an offer on its agent in hand for the launch
+			 * that follows the add */
+			int keep = pick_offer(w, m->agent_id, used, false);
+			push(p, ACT_ADD_LEARNER, (int)i, keep, 0, "add the planned member as a learner");
 			answer_offers(w, p, used, false);
 			return;
 		case MEMBER_ADDED: {

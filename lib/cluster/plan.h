@@ -96,7 +96,9 @@ struct plan_world {
 enum plan_action_kind {
 	ACT_BOOTSTRAP,      /* plan initial members: offers[offer_idx..] listed in boot_offers */
 	ACT_PLAN_MEMBER,    /* write a PLANNED record for a new member on offers[offer] */
-	ACT_ADD_LEARNER,    /* etcd member add --learner for members[member] (PLANNED) */
+	ACT_ADD_LEARNER,    /* etcd member add --learner for members[member] (PLANNED);
+			     * offer: one on its agent kept in hand (not declined)
+			     * for the LAUNCH that follows, or -1 */
 	ACT_LAUNCH,         /* ACCEPT for members[member] (ADDED, or PLANNED initial) */
 	ACT_PROMOTE,        /* etcd member promote members[member] */
 	ACT_REMOVE_MEMBER,  /* etcd member remove etcd_id (member index or -1 if stray) */

@@ -192,6 +192,9 @@ static void scenarios(void)
 	plan_next(&w, &p);
 	ok(count(&p, ACT_ADD_LEARNER) == 1 && first(&p, ACT_ADD_LEARNER)->member == 3,
 	   "planned member: add it as a learner");
+	ok(first(&p, ACT_ADD_LEARNER)->offer == 1 && count(&p, ACT_DECLINE) == 1 &&
+	   first(&p, ACT_DECLINE)->offer == 0,
+	   "planned member: its agent's offer is kept in hand, the other declined");
 	grow[3].state = MEMBER_ADDED;
 	plan_next(&w, &p);
 	a = first(&p, ACT_LAUNCH);

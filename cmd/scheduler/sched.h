@@ -1,0 +1,179 @@
+/*
+ * sched — the scheduler's run-time state and the glue between its parts.
+ *
+ * One struct sched per process, owned by sched.c (sched_run). The other
+ * sched_*.c files each do one job on it:
+ *   sched.c          start-up, ZooKeeper session/election/store, leader and
+ *                    standby life, signals, the admin snapshot, re-planning
+ *   sched_offers.c   offers in hand, ExecutorInfo/TaskInfo building, ACCEPT
+ *   sched_status.c   status updates (write, then acknowledge) and
+ *                    reconciliation (explicit with backoff, implicit)
+ *   sched_act.c      carrying out the planner's actions (membership calls
+ *                    to etcd, registry writes, kills, declines)
+ *   sched_health.c   the periodic etcd health sample, verdict, dead rule,
+ *                    and the etcd member list the planner reads
+ *
+ * Decisions come only from plan_next() (lib/cluster/plan.h): sched_replan()
+ * builds the world from the registry mirror (zk_store), the last etcd list,
+ * the verdict and the offers in hand, and hands the plan to sched_act. At
+ * most one action that needs an answer (a registry write, an etcd call) is
+ * in flight (s->busy); its completion records the effect and re-plans.
+ *
+ * Everything runs on the one event loop; no function here blocks, except
+ * sched_run's start-up (name resolution) and its shutdown (ZooKeeper close).
+ * Errors: functions return 0 or a negative errno, logging one line.
+ */
+#ifndef EM_CMD_SCHEDULER_SCHED_H
+#define EM_CMD_SCHEDULER_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cluster/health.h"
+#include "cluster/plan.h"
+#include "cluster/registry_record.h"
+#include "config.h"
+#include "etcd/etcd_client.h"
+#include "etcd/etcd_sample.h"
+#include "ev/ev.h"
+#include "mesos/sched_session.h"
+#include "zk/zk_election.h"
+#include "zk/zk_store.h"
+
+struct admin;
+struct artifact;
+struct http_server;
+
+#define SCHED_MAX_OFFERS 64
+#define SCHED_MAX_TASKS 64          /* side table of run-time task facts */
+#define SCHED_SAMPLES 64            /* per member health series */
+
+/* Run-time facts about one task that are not in its registry record. */
+struct sched_task {
+	char task_id[TASK_ID_MAX + 1];
+	bool used;
+	bool answered;              /* reconciliation answered since subscribe */
+	bool kill_sent;
+	bool failed_counted;        /* failed_servers counted for it */
+	uint64_t raft_index;        /* last seen (status data or sample) */
+	bool up;                    /* answered the last health sample */
+	bool leader;                /* etcd leader at the last sample */
+	int64_t last_seen_ms;       /* Unix ms */
+	struct health_sample samples[SCHED_SAMPLES];
+	size_t n_samples;
+};
+
+struct sched {
+	struct ev_loop *loop;
+	const struct sched_config *cfg;
+	char address[64];           /* numeric address advertised */
+	char admin_url[128];
+	char artifact_base[128];    /* http://address:port */
+	char user[64];
+	char executor_file[4096];
+
+	struct http_server *admin_srv, *artifact_srv;
+	struct admin *admin;
+	struct artifact *artifact;
+
+	struct zk_session *zk;
+	struct zk_election *election;
+	struct zk_store *store;
+	bool loading;
+	bool leader;                /* election says leader and store loaded */
+	bool was_leader;
+	char leader_admin_url[256]; /* standby: whom to ask */
+	struct ev_timer standby_timer;
+
+	struct sched_session *mesos;
+	bool subscribed;            /* SUBSCRIBED seen and framework id stored */
+	char framework_id[TASK_ID_MAX + 1];
+	uint64_t framework_removed; /* times Mesos said "Framework has been removed" */
+
+	/* offers in hand (packed/unpacked copies we own) */
+	Mesos__V1__Offer *offers[SCHED_MAX_OFFERS];
+	size_t n_offers;
+	bool suppressed;
+
+	/* reconciliation */
+	bool reconciled;
+	struct ev_timer reconcile_timer;      /* explicit retries */
+	uint64_t reconcile_backoff_ms;
+	struct ev_timer implicit_timer;       /* periodic implicit */
+
+	/* planning */
+	bool busy;                  /* an action with an answer is in flight */
+	bool replan_queued;
+	struct ev_timer retry_timer;          /* re-plan later (e.g. promote not in sync) */
+	const char *waiting;        /* last plan's waiting text */
+	char last_why[160];
+
+	/* etcd */
+	struct etcd_client *etcd;
+	struct etcd_members etcd_list;        /* last list from a voter */
+	bool etcd_listed;
+	int64_t etcd_listed_ms;
+	bool listing;
+	struct etcd_sample *sample;
+	struct ev_timer health_timer;
+	struct health_report report;
+	bool have_report;
+	bool healthy;
+	bool livelock;              /* in a no-quorum episode */
+
+	struct sched_task tasks[SCHED_MAX_TASKS];
+
+	/* counters (the original's names) */
+	uint64_t launched_servers, failed_servers, cluster_livelocks, cluster_reseeds;
+	int64_t started_at_ms;
+	int exit_status;
+};
+
+extern struct sched *sched_g;
+
+/* sched.c */
+int sched_run(const struct sched_config *cfg);
+void sched_replan(struct sched *s);          /* deferred, coalesced */
+void sched_done(struct sched *s);            /* busy = false, then re-plan */
+void sched_retry_later(struct sched *s, uint64_t ms);
+bool sched_can_act(struct sched *s);         /* leader, fence fresh (SAFETY §2) */
+struct sched_task *sched_task_get(struct sched *s, const char *task_id, bool create);
+int64_t sched_wall_ms(void);
+/* Writes a record (a copy); done runs on completion. */
+int sched_put(struct sched *s, const struct registry_record *rec,
+	      zk_store_done_fn done, void *arg);
+
+/* sched_offers.c */
+void sched_offers_add(struct sched *s, Mesos__V1__Offer *const *offers, size_t n);
+void sched_offers_rescind(struct sched *s, const char *offer_id);
+void sched_offers_clear(struct sched *s);
+bool sched_offer_fits(struct sched *s, const Mesos__V1__Offer *o);
+/* Takes ports for a new member from offer i (nothing is kept). */
+int sched_offer_ports(struct sched *s, size_t i, uint16_t *peer, uint16_t *client);
+/* ACCEPT offer i with a LAUNCH of rec's member (record already LAUNCHED);
+ * the offer leaves the hand. */
+int sched_offer_launch(struct sched *s, size_t i, const struct registry_record *rec);
+void sched_offer_decline(struct sched *s, size_t i);
+void sched_offers_drop_index(struct sched *s, size_t i);
+
+/* sched_status.c */
+void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st);
+void sched_reconcile_start(struct sched *s);
+void sched_reconcile_stop(struct sched *s);
+bool sched_task_terminal_name(const char *state_name);
+
+/* sched_act.c */
+void sched_act_plan(struct sched *s, const struct plan_world *w, const struct plan *p,
+		    const struct registry_record *recs);
+
+/* sched_health.c */
+void sched_health_start(struct sched *s);
+void sched_health_stop(struct sched *s);
+int sched_etcd_ensure(struct sched *s);
+/* The client URL to send cluster-wide etcd calls to (leader first). */
+const char *sched_etcd_endpoint(struct sched *s, char *buf, size_t len);
+/* Refreshes s->etcd_list; then re-plans. */
+void sched_etcd_relist(struct sched *s);
+
+#endif

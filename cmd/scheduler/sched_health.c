@@ -1,0 +1,266 @@
+/* The health sample every -health-interval, the verdict (lib/cluster/
+ * health.h), the member-dead rule, livelock episodes, and the etcd
+ * member list the planner reads. See sched.h. */
+#include "sched.h"
+
+#include "base/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char round_tasks[HEALTH_MAX_MEMBERS][TASK_ID_MAX + 1];
+static size_t round_n;
+
+static bool sampled(const struct registry_record *r)
+{
+	return r->state == MEMBER_LAUNCHED || r->state == MEMBER_RUNNING;
+}
+
+int sched_etcd_ensure(struct sched *s)
+{
+	char url[IDENT_URL_MAX + 1], err[512];
+	if (s->etcd)
+		return 0;
+	size_t n = zk_store_task_count(s->store);
+	for (size_t i = 0; i < n; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		if (!sampled(r))
+			continue;
+		snprintf(url, sizeof url, "http://%s:%u", r->host, r->client_port);
+		const char *eps[1] = { url };
+		struct etcd_client_config c = { .endpoints = eps, .n_endpoints = 1 };
+		int rc = etcd_client_new(s->loop, &c, &s->etcd, err, sizeof err);
+		if (rc < 0)
+			log_error("etcd client: %s", err);
+		return rc;
+	}
+	return -EAGAIN;
+}
+
+const char *sched_etcd_endpoint(struct sched *s, char *buf, size_t len)
+{
+	size_t n = zk_store_task_count(s->store);
+	const struct registry_record *pick = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		const struct sched_task *t = sched_task_get(s, r->task_id, false);
+		if (r->state != MEMBER_RUNNING || r->learner)
+			continue;
+		if (t && t->leader) {
+			pick = r;
+			break;
+		}
+		if (!pick || (t && t->up))
+			pick = r;
+	}
+	if (!pick)
+		return NULL;
+	snprintf(buf, len, "http://%s:%u", pick->host, pick->client_port);
+	return buf;
+}
+
+/* Brings records in line with etcd: ids learnt, promotions seen. */
+static void sync_records(struct sched *s)
+{
+	size_t n = zk_store_task_count(s->store);
+	for (size_t i = 0; i < n; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		char url[IDENT_URL_MAX + 1];
+		if (r->state != MEMBER_RUNNING && r->state != MEMBER_LAUNCHED)
+			continue;
+		snprintf(url, sizeof url, "http://%s:%u", r->host, r->peer_port);
+		const struct etcd_member *e = etcd_members_find_peer_url(&s->etcd_list, url);
+		if (!e)
+			continue;
+		if ((r->etcd_id == 0 || r->etcd_id == e->id) && r->learner == e->is_learner &&
+		    r->etcd_id != 0)
+			continue;
+		if (r->etcd_id && r->etcd_id != e->id)
+			continue;   /* another member on that URL: the planner sorts it out */
+		struct registry_record rec = *r;
+		rec.etcd_id = e->id;
+		rec.learner = e->is_learner;
+		sched_put(s, &rec, NULL, NULL);
+	}
+}
+
+static void list_cb(struct etcd_call *c, const struct etcd_result *res, struct etcd_answer *ans,
+		    void *arg)
+{
+	struct sched *s = arg;
+	s->listing = false;
+	if (res->err) {
+		log_v(1, "member list: %s", res->errmsg);
+		return;
+	}
+	etcd_members_finish(&s->etcd_list);
+	s->etcd_list = ans->members;
+	memset(&ans->members, 0, sizeof ans->members);
+	s->etcd_listed = true;
+	s->etcd_listed_ms = (int64_t)ev_now_ms(s->loop);
+	if (s->leader)
+		sync_records(s);
+	sched_replan(s);
+}
+
+void sched_etcd_relist(struct sched *s)
+{
+	char ep[IDENT_URL_MAX + 1];
+	if (s->listing || sched_etcd_ensure(s) < 0)
+		return;
+	struct etcd_call_opts o = { .endpoint = sched_etcd_endpoint(s, ep, sizeof ep) };
+	if (!o.endpoint)
+		return;
+	if (etcd_client_member_list(s->etcd, &o, list_cb, s, NULL) == 0)
+		s->listing = true;
+}
+
+static void mark_dead(struct sched *s, const struct registry_record *r,
+		      const struct health_fact *f)
+{
+	struct registry_record rec = *r;
+	log_warn("member %s judged dead: unreachable for %lld ms while a quorum of the others "
+		 "answered (last seen %lld ms ago; verdict: %s); replacing it",
+		 r->name, (long long)f->down_ms,
+		 f->last_seen_ms < 0 ? -1LL : (long long)((int64_t)ev_now_ms(s->loop) - f->last_seen_ms),
+		 s->report.reason);
+	rec.state = MEMBER_DEAD;
+	struct sched_task *t = sched_task_get(s, r->task_id, true);
+	if (t && !t->failed_counted) {
+		t->failed_counted = true;
+		s->failed_servers++;
+	}
+	sched_put(s, &rec, NULL, NULL);
+}
+
+static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, void *arg)
+{
+	struct sched *s = arg;
+	struct health_series series[HEALTH_MAX_MEMBERS];
+	const struct registry_record *recs[HEALTH_MAX_MEMBERS];
+	struct health_config hc;
+	unsigned voters = 0;
+	int64_t wall = sched_wall_ms();
+
+	s->sample = NULL;
+	if (!s->leader)
+		return;
+	for (size_t i = 0; i < r->n && i < round_n; i++) {
+		struct sched_task *t = sched_task_get(s, round_tasks[i], true);
+		recs[i] = zk_store_task_find(s->store, round_tasks[i]);
+		if (!t)
+			continue;
+		if (t->n_samples == SCHED_SAMPLES) {
+			memmove(t->samples, t->samples + 1, (SCHED_SAMPLES - 1) * sizeof *t->samples);
+			t->n_samples--;
+		}
+		t->samples[t->n_samples++] = r->samples[i];
+		t->up = r->samples[i].reachable;
+		if (t->up) {
+			t->raft_index = r->samples[i].raft_index;
+			t->last_seen_ms = wall;
+		}
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < r->n && i < round_n; i++) {
+		struct sched_task *t = sched_task_get(s, round_tasks[i], false);
+		if (!t || !recs[i])
+			continue;
+		series[n] = (struct health_series){
+			.name = recs[i]->name, .member_id = recs[i]->etcd_id,
+			.learner = recs[i]->learner, .samples = t->samples, .n_samples = t->n_samples,
+		};
+		recs[n] = recs[i];
+		if (!recs[i]->learner)
+			voters++;
+		n++;
+	}
+	unsigned listed = s->etcd_listed ? (unsigned)etcd_members_voters(&s->etcd_list) : 0;
+	if (listed > voters)
+		voters = listed;
+	if (voters == 0)
+		voters = 1;
+	health_config_default(&hc);
+	int64_t iv = s->cfg->health_interval_ms > 0 ? s->cfg->health_interval_ms : 2000;
+	hc.fresh_ms = 2 * iv + 500;
+	hc.window_ms = 5 * iv < 3000 ? 3000 : (5 * iv > 10000 ? 10000 : 5 * iv);
+	hc.member_timeout_ms = s->cfg->member_timeout_ms > 0 ? s->cfg->member_timeout_ms : 3600000;
+	enum health_verdict before = s->have_report ? s->report.verdict : HEALTH_UNKNOWN;
+	health_judge(&hc, (int64_t)ev_now_ms(s->loop), voters, series, n, &s->report);
+	s->have_report = true;
+	bool was = s->healthy;
+	s->healthy = s->report.verdict == HEALTH_HEALTHY;
+	if (s->report.verdict != before || was != s->healthy)
+		log_info("health: %s (%s)", health_verdict_name(s->report.verdict), s->report.reason);
+	bool no_quorum = s->report.verdict == HEALTH_NO_LEADER ||
+			 s->report.verdict == HEALTH_QUORUM_LOST;
+	if (no_quorum && !s->livelock) {
+		s->livelock = true;
+		s->cluster_livelocks++;
+		log_warn("livelock: the etcd cluster has no quorum (%s)", s->report.reason);
+	} else if (s->healthy) {
+		s->livelock = false;
+	}
+	for (size_t i = 0; i < n && i < s->report.n_facts; i++) {
+		struct sched_task *t = sched_task_get(s, recs[i]->task_id, false);
+		if (t)
+			t->leader = s->report.facts[i].is_leader;
+		if (s->cfg->member_timeout_ms > 0 && s->report.facts[i].dead &&
+		    recs[i]->state == MEMBER_RUNNING && s->report.n_facts == n)
+			mark_dead(s, recs[i], &s->report.facts[i]);
+	}
+	sched_etcd_relist(s);
+	sched_replan(s);
+}
+
+static void health_cb(struct ev_loop *loop, void *arg)
+{
+	struct sched *s = arg;
+	struct etcd_sample_target tg[HEALTH_MAX_MEMBERS];
+	static char urls[HEALTH_MAX_MEMBERS][IDENT_URL_MAX + 1];
+
+	if (!s->leader || s->sample || !zk_store_loaded(s->store))
+		return;
+	round_n = 0;
+	size_t n = zk_store_task_count(s->store);
+	for (size_t i = 0; i < n && round_n < HEALTH_MAX_MEMBERS; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		if (!sampled(r))
+			continue;
+		snprintf(urls[round_n], sizeof urls[round_n], "http://%s:%u", r->host, r->client_port);
+		snprintf(round_tasks[round_n], sizeof round_tasks[round_n], "%s", r->task_id);
+		tg[round_n] = (struct etcd_sample_target){ .name = r->name, .client_url = urls[round_n],
+							  .learner = r->learner };
+		round_n++;
+	}
+	if (round_n == 0) {
+		if (s->healthy)
+			log_info("health: no member to sample");
+		s->healthy = false;
+		return;
+	}
+	if (sched_etcd_ensure(s) < 0)
+		return;
+	uint64_t iv = s->cfg->health_interval_ms > 0 ? (uint64_t)s->cfg->health_interval_ms : 2000;
+	struct etcd_sample_opts o = { .status_timeout_ms = iv < 1000 ? iv : 1000,
+				      .probe_timeout_ms = iv < 1000 ? iv : 1000 };
+	if (etcd_sample_start(s->etcd, tg, round_n, &o, round_cb, s, &s->sample) < 0)
+		log_warn("health sample not started: %s", etcd_client_errmsg(s->etcd));
+}
+
+void sched_health_start(struct sched *s)
+{
+	uint64_t iv = s->cfg->health_interval_ms > 0 ? (uint64_t)s->cfg->health_interval_ms : 2000;
+	ev_timer_stop(s->loop, &s->health_timer);
+	ev_timer_init(&s->health_timer, health_cb, s);
+	ev_timer_start(s->loop, &s->health_timer, iv, iv);
+}
+
+void sched_health_stop(struct sched *s)
+{
+	ev_timer_stop(s->loop, &s->health_timer);
+	etcd_sample_cancel(s->sample);
+	s->sample = NULL;
+}

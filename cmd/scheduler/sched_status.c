@@ -1,0 +1,295 @@
+/* Status updates (effect written to ZooKeeper, then acknowledged:
+ * SAFETY.md section 1) and task reconciliation with Mesos. See sched.h. */
+#include "sched.h"
+
+#include "base/log.h"
+#include "cluster/status_data.h"
+#include "cluster/task_id.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RECONCILE_FIRST_MS 1000
+#define RECONCILE_MAX_MS 30000
+
+static const char *const terminal_names[] = {
+	"TASK_FAILED", "TASK_KILLED", "TASK_FINISHED", "TASK_ERROR", "TASK_LOST",
+	"TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNREACHABLE",
+	"TASK_UNKNOWN",
+};
+
+bool sched_task_terminal_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof terminal_names / sizeof *terminal_names; i++)
+		if (strcmp(name, terminal_names[i]) == 0)
+			return true;
+	return false;
+}
+
+static const char *state_name(int state)
+{
+	const ProtobufCEnumValue *v =
+		protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, state);
+	return v ? v->name : "TASK_UNKNOWN_STATE";
+}
+
+/* What an acknowledgement needs, kept across the registry write. */
+struct ack_ctx {
+	struct sched *s;
+	char task_id[TASK_ID_MAX + 1];
+	char agent_id[TASK_ID_MAX + 1];
+	uint8_t uuid[16];
+	bool has_uuid;
+};
+
+static void ack_send(struct ack_ctx *a)
+{
+	if (!a->has_uuid || !a->s->mesos)
+		return;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	tid.value = a->task_id;
+	aid.value = a->agent_id;
+	st.task_id = &tid;
+	st.agent_id = &aid;
+	st.has_uuid = 1;
+	st.uuid.len = 16;
+	st.uuid.data = a->uuid;
+	int rc = sched_acknowledge(a->s->mesos, &st, NULL, NULL);
+	if (rc < 0)
+		log_warn("ACKNOWLEDGE of %s not sent: %s (Mesos will resend the update)",
+			 a->task_id, strerror(-rc));
+}
+
+static void written(struct zk_store *st, int rc, const char *err, void *arg)
+{
+	struct ack_ctx *a = arg;
+	if (rc < 0)
+		log_error("status of %s not recorded: %s; not acknowledged, Mesos resends it",
+			  a->task_id, err);
+	else
+		ack_send(a);
+	sched_replan(a->s);
+	free(a);
+}
+
+static void check_reconciled(struct sched *s)
+{
+	if (s->reconciled || !s->subscribed)
+		return;
+	size_t n = zk_store_task_count(s->store);
+	for (size_t i = 0; i < n; i++) {
+		const struct sched_task *t = sched_task_get(s, zk_store_task_at(s->store, i)->task_id,
+							    false);
+		if (t && !t->answered)
+			return;
+	}
+	s->reconciled = true;
+	ev_timer_stop(s->loop, &s->reconcile_timer);
+	log_info("reconciled: Mesos has answered for every one of the %zu registry tasks", n);
+	sched_replan(s);
+}
+
+/* A task of ours the registry does not know (SAFETY.md section 1). */
+static void unknown_task(struct sched *s, const Mesos__V1__TaskStatus *st, const char *sname)
+{
+	struct task_id_info info;
+	const char *id = st->task_id->value;
+	if (sched_task_terminal_name(sname))
+		return;
+	if (task_id_parse(id, &info) < 0 || info.kind == TASK_ID_OTHER) {
+		log_warn("status %s for task %s which is not an etcd member task: ignored", sname, id);
+		return;
+	}
+	if (info.kind == TASK_ID_ORIGINAL) {
+		log_info("task %s of the original etcd-mesos is %s: foreign, never killed without "
+			 "-adopt-original", id, sname);
+		return;
+	}
+	if (!s->etcd_listed) {
+		log_info("task %s (%s) is not in the registry; deciding once the etcd member list "
+			 "is known", id, sname);
+		return;
+	}
+	char url[IDENT_URL_MAX + 1];
+	snprintf(url, sizeof url, "http://%s:%u", info.host, info.peer_port);
+	const struct etcd_member *e = etcd_members_find_peer_url(&s->etcd_list, url);
+	if (e && st->agent_id) {
+		struct registry_record rec;
+		registry_record_init(&rec);
+		snprintf(rec.name, sizeof rec.name, "%s", info.name);
+		snprintf(rec.task_id, sizeof rec.task_id, "%s", id);
+		snprintf(rec.agent_id, sizeof rec.agent_id, "%s", st->agent_id->value);
+		snprintf(rec.host, sizeof rec.host, "%s", info.host);
+		rec.peer_port = info.peer_port;
+		rec.client_port = info.client_port;
+		rec.state = MEMBER_RUNNING;
+		rec.etcd_id = e->id;
+		rec.learner = e->is_learner;
+		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
+		log_info("adopting task %s: its peer URL %s is etcd member %llx", id, url,
+			 (unsigned long long)e->id);
+		sched_put(s, &rec, NULL, NULL);
+		return;
+	}
+	if (!sched_can_act(s)) {
+		log_warn("task %s is not ours to keep but the leader fence is stale: not killing", id);
+		return;
+	}
+	log_warn("killing task %s: not in the registry and its peer URL %s is no etcd member", id,
+		 url);
+	sched_kill(s->mesos, id, st->agent_id ? st->agent_id->value : NULL, NULL, NULL);
+}
+
+void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
+{
+	const char *id = st->task_id->value;
+	const char *sname = state_name(st->state);
+	struct ack_ctx *a = calloc(1, sizeof *a);
+	if (!a)
+		return;   /* not acknowledged: Mesos resends */
+	a->s = s;
+	snprintf(a->task_id, sizeof a->task_id, "%s", id);
+	if (st->agent_id)
+		snprintf(a->agent_id, sizeof a->agent_id, "%s", st->agent_id->value);
+	if (st->has_uuid && st->uuid.len == 16 && st->agent_id) {
+		memcpy(a->uuid, st->uuid.data, 16);
+		a->has_uuid = true;
+	}
+	log_info("status %s for %s%s%s", sname, id, st->message ? ": " : "",
+		 st->message ? st->message : "");
+
+	const struct registry_record *cur = s->store ? zk_store_task_find(s->store, id) : NULL;
+	struct sched_task *t = sched_task_get(s, id, cur != NULL);
+	if (t)
+		t->answered = true;
+	if (!cur) {
+		if (s->leader && s->subscribed)
+			unknown_task(s, st, sname);
+		goto ack;
+	}
+	struct registry_record rec = *cur;
+	bool terminal = sched_task_terminal_name(sname);
+	if (terminal) {
+		if (rec.state <= MEMBER_RUNNING) {
+			log_warn("member %s (%s) is gone: %s%s%s", rec.name, id, sname,
+				 st->message ? ": " : "", st->message ? st->message : "");
+			rec.state = MEMBER_DEAD;
+			if (t && !t->failed_counted) {
+				t->failed_counted = true;
+				s->failed_servers++;
+			}
+		}
+		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
+	} else if (rec.state == MEMBER_LAUNCHED || rec.state == MEMBER_RUNNING) {
+		if (st->state == MESOS__V1__TASK_STATE__TASK_RUNNING ||
+		    st->state == MESOS__V1__TASK_STATE__TASK_STARTING)
+			rec.state = MEMBER_RUNNING;
+		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
+		if (st->has_data && st->data.len) {
+			struct status_data sd;
+			char err[256];
+			if (status_data_decode(&sd, st->data.data, st->data.len, err, sizeof err) == 0) {
+				if (sd.report.member_id && !rec.etcd_id)
+					rec.etcd_id = sd.report.member_id;
+				if (t)
+					t->raft_index = sd.report.raft_index;
+			} else {
+				log_warn("status data of %s: %s", id, err);
+			}
+		}
+	}
+	/* anything else (late news of a dead or removed member, a planned
+	 * one) changes nothing */
+	if (rec.state == cur->state && rec.etcd_id == cur->etcd_id &&
+	    strcmp(rec.task_state, cur->task_state) == 0)
+		goto ack;
+	if (!s->leader || sched_put(s, &rec, written, a) < 0) {
+		free(a);   /* not recorded: not acknowledged */
+		return;
+	}
+	check_reconciled(s);
+	return;
+ack:
+	ack_send(a);
+	free(a);
+	check_reconciled(s);
+	sched_replan(s);
+}
+
+/* ---- reconciliation ---- */
+
+static bool needs_reconcile(const struct registry_record *r)
+{
+	if (r->state == MEMBER_PLANNED || r->state == MEMBER_ADDED)
+		return false;   /* never launched: nothing for Mesos to say */
+	return !sched_task_terminal_name(r->task_state);
+}
+
+static void send_explicit(struct sched *s)
+{
+	struct sched_reconcile_task tasks[SCHED_MAX_TASKS];
+	size_t n = 0, total = zk_store_task_count(s->store);
+	for (size_t i = 0; i < total && n < SCHED_MAX_TASKS; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		const struct sched_task *t = sched_task_get(s, r->task_id, false);
+		if (t && !t->answered)
+			tasks[n++] = (struct sched_reconcile_task){ r->task_id, r->agent_id };
+	}
+	if (n) {
+		int rc = sched_reconcile(s->mesos, tasks, n, NULL, NULL);
+		log_info("explicit reconciliation of %zu tasks%s", n, rc < 0 ? " not sent" : "");
+	}
+}
+
+static void reconcile_retry_cb(struct ev_loop *loop, void *arg)
+{
+	struct sched *s = arg;
+	if (s->reconciled || !s->subscribed)
+		return;
+	send_explicit(s);
+	s->reconcile_backoff_ms *= 2;
+	if (s->reconcile_backoff_ms > RECONCILE_MAX_MS)
+		s->reconcile_backoff_ms = RECONCILE_MAX_MS;
+	ev_timer_start(s->loop, &s->reconcile_timer, s->reconcile_backoff_ms, 0);
+}
+
+static void implicit_cb(struct ev_loop *loop, void *arg)
+{
+	struct sched *s = arg;
+	if (s->subscribed)
+		sched_reconcile(s->mesos, NULL, 0, NULL, NULL);
+}
+
+void sched_reconcile_start(struct sched *s)
+{
+	size_t n = zk_store_task_count(s->store);
+	ev_timer_stop(s->loop, &s->reconcile_timer);
+	ev_timer_stop(s->loop, &s->implicit_timer);
+	ev_timer_init(&s->reconcile_timer, reconcile_retry_cb, s);
+	ev_timer_init(&s->implicit_timer, implicit_cb, s);
+	s->reconciled = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		struct sched_task *t = sched_task_get(s, r->task_id, true);
+		if (t)
+			t->answered = !needs_reconcile(r);
+	}
+	send_explicit(s);
+	sched_reconcile(s->mesos, NULL, 0, NULL, NULL);   /* implicit */
+	s->reconcile_backoff_ms = RECONCILE_FIRST_MS;
+	ev_timer_start(s->loop, &s->reconcile_timer, s->reconcile_backoff_ms, 0);
+	uint64_t every = s->cfg->reconcile_interval_ms > 0 ? (uint64_t)s->cfg->reconcile_interval_ms
+							   : 300000;
+	ev_timer_start(s->loop, &s->implicit_timer, every, every);
+	check_reconciled(s);
+}
+
+void sched_reconcile_stop(struct sched *s)
+{
+	ev_timer_stop(s->loop, &s->reconcile_timer);
+	ev_timer_stop(s->loop, &s->implicit_timer);
+}
