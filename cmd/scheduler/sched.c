@@ -94,7 +94,9 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 	struct plan p;
 
 	s->replan_queued = false;
-	if (s->busy || !s->store || !zk_store_loaded(s->store))
+	/* until the framework id is stored nothing happens, not even a
+	 * decline (offers only come after SUBSCRIBED; the write takes ms) */
+	if (s->busy || !s->store || !zk_store_loaded(s->store) || !s->subscribed)
 		return;
 	size_t n = zk_store_task_count(s->store);
 	if (n > SCHED_MAX_TASKS)
@@ -760,5 +762,6 @@ int sched_run(const struct sched_config *cfg)
 	artifact_free(s->artifact);
 	ev_defer_cancel(s->loop, replan_cb, s);
 	ev_loop_free(s->loop);
+	log_info("scheduler stopped (exit status %d)", rc < 0 ? 1 : s->exit_status);
 	return rc < 0 ? 1 : s->exit_status;
 }

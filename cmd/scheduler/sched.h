@@ -154,7 +154,9 @@ int sched_offer_ports(struct sched *s, size_t i, uint16_t *peer, uint16_t *clien
 /* ACCEPT offer i with a LAUNCH of rec's member (record already LAUNCHED);
  * the offer leaves the hand. */
 int sched_offer_launch(struct sched *s, size_t i, const struct registry_record *rec);
-void sched_offer_decline(struct sched *s, size_t i);
+/* DECLINE offer i with this refusal (-mesos-offer-refuse-seconds, or
+ * short while the scheduler is not ready to decide); it leaves the hand. */
+void sched_offer_decline(struct sched *s, size_t i, double refuse_seconds);
 void sched_offers_drop_index(struct sched *s, size_t i);
 
 /* sched_status.c */

@@ -101,7 +101,7 @@ static void number_cb(struct zk_store *st, int rc, uint64_t n, const char *err, 
 			   uniq) < 0) {
 		log_error("agent host name %s cannot go into a task id; declining its offer",
 			  o->hostname);
-		sched_offer_decline(s, (size_t)i);
+		sched_offer_decline(s, (size_t)i, s->cfg->offer_refuse_seconds);
 		sched_done(s);
 		return;
 	}
@@ -402,8 +402,11 @@ void sched_act_plan(struct sched *s, const struct plan_world *w, const struct pl
 		case ACT_DECLINE: {
 			int k = a->offer >= 0 && (size_t)a->offer < n_offers
 					? offer_index(s, offers[a->offer]) : -1;
+			/* not ready to decide yet: only a short refusal */
 			if (k >= 0)
-				sched_offer_decline(s, (size_t)k);
+				sched_offer_decline(s, (size_t)k,
+						    w->leader && w->reconciled
+							    ? s->cfg->offer_refuse_seconds : 1.0);
 			break;
 		}
 		case ACT_SUPPRESS:

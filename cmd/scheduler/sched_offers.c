@@ -49,10 +49,10 @@ void sched_offers_drop_index(struct sched *s, size_t i)
 	s->n_offers--;
 }
 
-void sched_offer_decline(struct sched *s, size_t i)
+void sched_offer_decline(struct sched *s, size_t i, double refuse_seconds)
 {
 	const char *id = s->offers[i]->id->value;
-	int rc = sched_decline(s->mesos, &id, 1, s->cfg->offer_refuse_seconds, NULL, NULL);
+	int rc = sched_decline(s->mesos, &id, 1, refuse_seconds, NULL, NULL);
 	if (rc < 0)
 		log_warn("DECLINE of offer %s not sent: %s", id, strerror(-rc));
 	sched_offers_drop_index(s, i);
