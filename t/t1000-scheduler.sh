@@ -137,6 +137,28 @@ test_expect_success 'SIGTERM of the last scheduler exits 0 and leaves the rest r
 	test "$(live_tasks)" = "$n"
 '
 
+test_expect_success 'teardown: tombstone, tasks killed, framework gone, state deleted, exit 0' '
+	sched s5 "$A1" "$F1" -executor-bin="$PWD/texec" && S5=$SPAWNED_PID &&
+	wait_until 15 "stat_is $A1 .is_leader true && grep -q \"reconciled:\" \"$EM_TMP/s5.log\"" &&
+	test "$(stats $A1 | jq -r .framework_id)" = "$FWID" &&
+	code=$(curl -s -o out -w "%{http_code}" -X POST "http://127.0.0.1:$A1/teardown") &&
+	test "$code" = 202 && jq -e ".teardown == \"started\"" out &&
+	wait_until 15 "! pid_alive $S5" &&
+	grep -q "scheduler stopped (exit status 0)" "$EM_TMP/s5.log" &&
+	test "$(live_tasks)" = 0 &&
+	sim_state | jq -e "[.completed_frameworks[].id] | index(\"$FWID\")" &&
+	zk_cli $ZK stat /etcd-mesos/$FW/teardown >/dev/null 2>&1 &&
+	! zk_cli $ZK stat /etcd-mesos/$FW/framework_id >/dev/null 2>&1 &&
+	test -z "$(zk_tasks)"
+'
+
+test_expect_success 'a scheduler started on a torn-down framework exits 0 and says why' '
+	sched s6 "$A1" "$F1" -executor-bin="$PWD/texec" && S6=$SPAWNED_PID &&
+	wait_until 15 "! pid_alive $S6" &&
+	grep -q "was torn down" "$EM_TMP/s6.log" &&
+	grep -q "scheduler stopped (exit status 0)" "$EM_TMP/s6.log"
+'
+
 # ---- part 2: the real executor runs etcd ----
 
 test_expect_success EXECUTOR 'part 2: fresh framework with the real executor: healthy with 3 running' '

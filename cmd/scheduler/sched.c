@@ -96,7 +96,8 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 	s->replan_queued = false;
 	/* until the framework id is stored nothing happens, not even a
 	 * decline (offers only come after SUBSCRIBED; the write takes ms) */
-	if (s->busy || !s->store || !zk_store_loaded(s->store) || !s->subscribed)
+	if (s->busy || !s->store || !zk_store_loaded(s->store) || !s->subscribed ||
+	    sched_tearing_down())
 		return;
 	size_t n = zk_store_task_count(s->store);
 	if (n > SCHED_MAX_TASKS)
@@ -619,7 +620,7 @@ static int setup_servers(struct sched *s)
 	}
 	struct admin_config adc = {
 		.token = c->admin_token, .snapshot = snapshot_cb, .reseed = reseed_cb,
-		.teardown = NULL, .arg = s,
+		.teardown = sched_teardown_request, .arg = s,
 	};
 	if ((rc = admin_new(&s->admin, s->admin_srv, &adc)) < 0) {
 		log_error("cannot set up the admin API: %s", strerror(-rc));

@@ -12,6 +12,7 @@
  *                    to etcd, registry writes, kills, declines)
  *   sched_health.c   the periodic etcd health sample, verdict, dead rule,
  *                    and the etcd member list the planner reads
+ *   sched_teardown.c tombstone, kills, TEARDOWN, state deleted, exit 0
  *
  * Decisions come only from plan_next() (lib/cluster/plan.h): sched_replan()
  * builds the world from the registry mirror (zk_store), the last etcd list,
@@ -168,6 +169,11 @@ bool sched_task_terminal_name(const char *state_name);
 /* sched_act.c */
 void sched_act_plan(struct sched *s, const struct plan_world *w, const struct plan *p,
 		    const struct registry_record *recs);
+
+/* sched_teardown.c: the admin API's teardown action (SAFETY.md section 8) */
+struct admin_result;
+int sched_teardown_request(void *arg, struct admin_result *res);
+bool sched_tearing_down(void);
 
 /* sched_health.c */
 void sched_health_start(struct sched *s);
