@@ -1,6 +1,9 @@
-/* etcd-mesos executor: flag handling. Started by a Mesos agent. */
+/* etcd-mesos executor: flag handling, then the run loop (executor.h).
+ * Started by a Mesos agent, usually as ./etcd-mesos-executor (a link name
+ * etcd-mesos.c maps to this mode). */
 #include "../common.h"
 #include "../modes.h"
+#include "executor.h"
 #include "base/log.h"
 
 #include <stdint.h>
@@ -39,17 +42,34 @@ void executor_usage(FILE *out)
 
 int executor_main(int argc, char **argv)
 {
-	int status;
+	struct executor_opts eo = { 0 };
+	int status, pos;
 
-	if (common_parse("executor", tables, argc, argv, executor_usage, &status) < 0)
+	if ((pos = common_parse("executor", tables, argc, argv, executor_usage, &status)) < 0)
 		return status;
 	if (common_opts.check_config) {
 		status = common_print_config("executor", tables);
 		flags_free(tables);
 		return status;
 	}
+	if (pos < argc) {
+		fprintf(stderr, "error: executor: unexpected argument \"%s\" (flags only)\n",
+			argv[pos]);
+		flags_free(tables);
+		return EXIT_USAGE;
+	}
+	if (opts.launch_timeout_ms <= 0 || opts.log_cap_bytes < 0) {
+		fprintf(stderr, "error: executor: -launch-timeout must be positive and "
+				"-etcd-log-cap not negative\n");
+		flags_free(tables);
+		return EXIT_USAGE;
+	}
 	common_start_logging("etcd-mesos-executor");
-	log_error("the executor's run loop is not part of this build yet");
+	eo.etcd_bin = opts.etcd_bin;
+	eo.etcdctl_bin = opts.etcdctl_bin;
+	eo.launch_timeout_ms = (uint64_t)opts.launch_timeout_ms;
+	eo.log_cap_bytes = (uint64_t)opts.log_cap_bytes;
+	status = executor_run(&eo);
 	flags_free(tables);
-	return 1;
+	return status;
 }
