@@ -73,7 +73,7 @@ executor_pid() { exec_err "$1" | awk '/ executor_task\.c:[0-9]+\]/{print $3; exi
 test_expect_success 'mesos-sim and a scheduler' '
 	spawn sim "$SIM" -work-dir="$W" -agents=3 -port-file=ports -allocation-interval=200ms \
 		-status-update-retry-min=300ms -status-update-retry-max=1s \
-		-executor-shutdown-grace-period=5s &&
+		-executor-shutdown-grace-period=5s -recovery-timeout=4s &&
 	SIM_PID=$SPAWNED_PID &&
 	wait_until 10 "grep -q ^control= ports" &&
 	M=$(sed -n "s/^master=//p" ports) &&
@@ -228,9 +228,32 @@ test_expect_success 'SHUTDOWN: TASK_KILLED, the executor exits 0, no etcd left' 
 	wait_until 10 "has \"^FAILURE agent=[^ ]+ exec=R1 status=0\""
 '
 
-test_expect_success 'the scheduler and the sim stop cleanly; no sanitizer reports' '
-	cmd quit && wait_until 10 "! pid_alive $SCHED_PID" && stop_pid $SIM_PID 10 &&
-	! grep -l "AddressSanitizer\|LeakSanitizer\|runtime error" sim.log sched.log \
+test_expect_success 'agent restart: etcd keeps running, the executor re-subscribes' '
+	C=$(sed -n "s/^control=//p" ports) &&
+	new_member a5 &&
+	launch_member t7 E7 a5 "[$(peer_of a5)]" &&
+	wait_until 30 "upd t7 TASK_RUNNING >/dev/null" &&
+	P5=$(etcd_pid a5) && XP7=$(executor_pid E7) &&
+	agent=$(upd t7 TASK_RUNNING | head -1 | sed -n "s/.* agent=\([^ ]*\) .*/\1/p") &&
+	curl -sf -X POST "http://127.0.0.1:$C/agent/restart?id=$agent" >/dev/null &&
+	wait_until 15 "test \$(exec_err E7 | grep -c \"subscribed to agent\") -ge 2" &&
+	test "$(etcd_pid a5)" = "$P5" && pid_alive "$XP7" &&
+	cmd message E7 "{\"v\":1,\"op\":\"status\",\"id\":\"after-restart\"}" &&
+	wait_until 10 "has \"^MESSAGE exec=E7 data=.*after-restart.*running\"" &&
+	! upd t7 "TASK_(LOST|GONE|FAILED)"
+'
+
+test_expect_success 'the agent gone past the recovery timeout: etcd stopped, the executor exits 1' '
+	kill -KILL "$SIM_PID" &&
+	wait_until 20 "! pid_alive $XP7" &&
+	no_etcd_named a5 &&
+	exec_err E7 | grep -q "giving up on the agent (recovery-timeout\|giving up on the agent" &&
+	exec_err E7 | grep -q "executor exits with status 1"
+'
+
+test_expect_success 'the scheduler stops; no sanitizer reports' '
+	cmd quit; wait_until 10 "! pid_alive $SCHED_PID" &&
+	! grep -l "AddressSanitizer\|LeakSanitizer\|runtime error" sched.log \
 		"$W"/agent*/slaves/*/frameworks/*/executors/*/runs/*/stderr
 '
 
