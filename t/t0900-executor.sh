@@ -234,6 +234,7 @@ test_expect_success 'agent restart: etcd keeps running, the executor re-subscrib
 	launch_member t7 E7 a5 "[$(peer_of a5)]" &&
 	wait_until 30 "upd t7 TASK_RUNNING >/dev/null" &&
 	P5=$(etcd_pid a5) && XP7=$(executor_pid E7) &&
+	sleep 6 && echo "executor $(grep -E "^(VmRSS|VmHWM)" /proc/$XP7/status | tr -s " \t" " " | tr "\n" " ")while supervising (binary $EM_BIN)" >rss.txt &&
 	agent=$(upd t7 TASK_RUNNING | head -1 | sed -n "s/.* agent=\([^ ]*\) .*/\1/p") &&
 	curl -sf -X POST "http://127.0.0.1:$C/agent/restart?id=$agent" >/dev/null &&
 	wait_until 15 "test \$(exec_err E7 | grep -c \"subscribed to agent\") -ge 2" &&
@@ -242,6 +243,8 @@ test_expect_success 'agent restart: etcd keeps running, the executor re-subscrib
 	wait_until 10 "has \"^MESSAGE exec=E7 data=.*after-restart.*running\"" &&
 	! upd t7 "TASK_(LOST|GONE|FAILED)"
 '
+
+[[ -s rss.txt ]] && note "$(cat rss.txt)"
 
 test_expect_success 'the agent gone past the recovery timeout: etcd stopped, the executor exits 1' '
 	kill -KILL "$SIM_PID" &&

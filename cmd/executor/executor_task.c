@@ -203,9 +203,7 @@ static void on_state(struct etcd_proc *p, const struct etcd_proc_event *ev, void
 		x->report.raft_term = ev->raft_term;
 	}
 	x->report.learner = ev->learner;
-	log_info("etcd: %s -> %s%s%s", etcd_proc_state_name(ev->from),
-		 etcd_proc_state_name(ev->state), ev->message && ev->message[0] ? ": " : "",
-		 ev->message ? ev->message : "");
+	/* etcd_proc logs the transition itself */
 	if (x->phase != TASK_ACTIVE)
 		return;
 	switch (ev->state) {
