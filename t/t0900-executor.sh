@@ -125,6 +125,16 @@ test_expect_success 'status and fence answers; unknown ops and bad JSON get erro
 	pid_alive "$(executor_pid E1)"
 '
 
+test_expect_success 'snapshot: etcdctl snapshot save into the sandbox, answered with size and revision' '
+	cmd message E1 "{\"v\":1,\"op\":\"snapshot\",\"id\":\"sn1\"}" &&
+	wait_until 30 "has \"^MESSAGE exec=E1 data=.*\\\"op\\\":\\\"snapshot\\\"\"" &&
+	S=$(grep "^MESSAGE exec=E1 data=.*\"op\":\"snapshot\"" "$LOG" | head -1) && note "$S" &&
+	echo "$S" | grep -q "\"id\":\"sn1\",\"path\":\"snapshots/a1.db\"" &&
+	size=$(echo "$S" | sed -n "s/.*\"size\":\"\([0-9]*\)\".*/\1/p") &&
+	test "$size" = "$(stat -c %s "$(sandbox E1)/snapshots/a1.db")" &&
+	echo "$S" | grep -Eq "\"revision\":\"[1-9][0-9]*\""
+'
+
 test_expect_success 'KILL: TASK_KILLED, no etcd left, the executor exits 0' '
 	XP=$(executor_pid E1) && test -n "$XP" &&
 	cmd kill t1 &&
