@@ -238,6 +238,15 @@ test_expect_success 'SHUTDOWN: TASK_KILLED, the executor exits 0, no etcd left' 
 	wait_until 10 "has \"^FAILURE agent=[^ ]+ exec=R1 status=0\""
 '
 
+test_expect_success 'SIGTERM to the executor: etcd stopped, TASK_KILLED, exit 0' '
+	new_member a6 &&
+	launch_member t8 E8 a6 "[$(peer_of a6)]" &&
+	wait_until 30 "upd t8 TASK_RUNNING >/dev/null" &&
+	XP=$(executor_pid E8) && kill -TERM "$XP" &&
+	wait_until 15 "upd t8 TASK_KILLED >/dev/null" && no_etcd_named a6 &&
+	wait_until 10 "has \"^FAILURE agent=[^ ]+ exec=E8 status=0\""
+'
+
 test_expect_success 'agent restart: etcd keeps running, the executor re-subscribes' '
 	C=$(sed -n "s/^control=//p" ports) &&
 	new_member a5 &&
