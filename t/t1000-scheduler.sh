@@ -128,7 +128,8 @@ test_expect_success 'a task lost with its agent is recorded DEAD and counted as 
 	curl -s -X POST "http://127.0.0.1:$C/agent/kill?id=$A" >/dev/null &&
 	wait_until 20 "grep -q \"member etcd-[0-9]* ($T) is gone\" \"$EM_TMP/s2.log\"" &&
 	wait_until 5 "zk_cli $ZK get /etcd-mesos/$FW/tasks/$T | grep -q \"\\\"state\\\":\\\"DEAD\\\"\"" &&
-	test "$(stats $A2 | jq -r .failed_servers)" -ge 1
+	test "$(stats $A2 | jq -r .failed_servers)" -ge 1 &&
+	curl -s -X POST "http://127.0.0.1:$C/agent/restart?id=$A" >/dev/null
 '
 
 test_expect_success 'SIGTERM of the last scheduler exits 0 and leaves the rest running' '
@@ -159,6 +160,30 @@ test_expect_success 'a scheduler started on a torn-down framework exits 0 and sa
 	grep -q "scheduler stopped (exit status 0)" "$EM_TMP/s6.log"
 '
 
+test_expect_success 'crash right after a LAUNCHED write (no ACCEPT): the restart voids it, no duplicates' '
+	FW=etcdc &&
+	EM_CRASH_AT=launched sched c1 "$A1" "$F1" -framework-name=etcdc -executor-bin="$PWD/texec" &&
+	C1=$SPAWNED_PID && wait_until 10 "grep -q \"crash point\" \"$EM_TMP/c1.log\"" &&
+	if grep -q "this build has no crash points" "$EM_TMP/c1.log"; then
+		kill $C1; note "built without -Dcrash_points: skipped"
+	else
+		wait_until 20 "! pid_alive $C1" &&
+		grep -q "crash point launched reached" "$EM_TMP/c1.log" &&
+		! grep -q "^I.*launching member" "$EM_TMP/c1.log" &&
+		T=$(zk_tasks | head -1) && test -n "$T" &&
+		sched c2 "$A1" "$F1" -framework-name=etcdc -executor-bin="$PWD/texec" && C2=$SPAWNED_PID &&
+		wait_until 30 "grep -q \"reconciled:\" \"$EM_TMP/c2.log\"" &&
+		grep -q "status TASK_LOST for $T" "$EM_TMP/c2.log" &&
+		wait_until 20 "grep -q \"its bootstrap is void\" \"$EM_TMP/c2.log\"" &&
+		wait_until 20 "members $A1 | jq -e \"[.[] | select(.state==\\\"RUNNING\\\")] | length >= 1\"" &&
+		! members $A1 | jq -r ".[].taskID" | grep -qF "$T" &&
+		test "$(sim_state | jq -r "[.frameworks[] | select(.name==\"etcdc\") | .tasks[], .completed_tasks[] | select(.id==\"$T\")] | length")" = 0 &&
+		ids=$(sim_state | jq -r ".frameworks[] | select(.name==\"etcdc\") | .tasks[].id") &&
+		test "$(echo "$ids" | sort | uniq -d)" = "" &&
+		kill -TERM $C2 && wait_until 10 "! pid_alive $C2"
+	fi
+'
+
 # ---- part 2: the real executor runs etcd ----
 
 test_expect_success EXECUTOR 'part 2: fresh framework with the real executor: healthy with 3 running' '
@@ -176,13 +201,36 @@ test_expect_success EXECUTOR 'a write through one member reads back through anot
 	test "$(etcdctl_run --endpoints="${U##*,}" get --print-value-only k1)" = v1
 '
 
+# pid of the process whose command line names 127.0.0.1:PORT (etcd's URLs)
+etcd_pid() { local p; for p in $(pgrep -x etcd); do
+	tr "\0" " " </proc/$p/cmdline 2>/dev/null | grep -q "127.0.0.1:$1\b" && echo $p; done | head -1; }
+# the executor whose sandbox belongs to task T
+exec_pid() { local p; for p in $(pgrep -f etcd-mesos-executor); do
+	readlink /proc/$p/cwd 2>/dev/null | grep -qF "/executors/$1/" && echo $p; done | head -1; }
+
 test_expect_success EXECUTOR 'a killed etcd process is healed; the key is still there' '
-	D=$(ls -d "$W"/agent*/slaves/*/frameworks/*/executors/etcd-1_*/runs/latest 2>/dev/null | head -1) &&
-	P=$(pgrep -f -- "--name etcd-1 " | head -1) && test -n "$P" &&
+	CP=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\")][0].clientPort") &&
+	P=$(etcd_pid $CP) && test -n "$P" &&
 	T0=$(date +%s.%N) && kill -KILL "$P" &&
-	wait_until 60 "stat_is $A1 .healthy 1 && stat_is $A1 .running_servers 3" &&
+	wait_until 5 "! pid_alive $P" &&
+	wait_until 60 "test -n \"\$(etcd_pid $CP)\" && stat_is $A1 .healthy 1 && stat_is $A1 .running_servers 3" &&
 	T1=$(date +%s.%N) && note "etcd kill to healthy: $(echo "$T1 - $T0" | bc) s" &&
 	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
+'
+
+test_expect_success EXECUTOR 'a task that dies is replaced by a new member; the key is still there' '
+	T=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\")][0].taskID") &&
+	N=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\")][0].name") &&
+	CP=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\")][0].clientPort") &&
+	P=$(exec_pid "$T") && test -n "$P" && E=$(etcd_pid $CP) &&
+	T0=$(date +%s.%N) && kill -KILL "$P" ${E:+"$E"} &&
+	wait_until 30 "grep -q \"member $N ($T) is gone\" \"$EM_TMP/s3.log\"" &&
+	wait_until 90 "grep -q \"member $N removed from etcd\" \"$EM_TMP/s3.log\" && stat_is $A1 .healthy 1 && stat_is $A1 .running_servers 3 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\" and .learner==false)] | length\") = 3" &&
+	T1=$(date +%s.%N) && note "task death to 3 healthy voters: $(echo "$T1 - $T0" | bc) s" &&
+	! members $A1 | jq -r ".[].taskID" | grep -qF "$T" &&
+	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 3 &&
 	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
 '
 

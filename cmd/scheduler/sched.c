@@ -28,6 +28,17 @@ int64_t sched_wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#ifdef EM_CRASH_POINTS
+void sched_crash_point(const char *step)
+{
+	const char *at = getenv("EM_CRASH_AT");
+	if (at && strcmp(at, step) == 0) {
+		log_error("crash point %s reached: exiting at once (EM_CRASH_AT)", step);
+		_exit(3);
+	}
+}
+#endif
+
 static void sched_exit(struct sched *s, int status)
 {
 	s->exit_status = status;
@@ -115,7 +126,8 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 			.task_terminal = sched_task_terminal_name(r->task_state),
 			.task_killed_sent = t && t->kill_sent,
 		};
-		if (r->state != MEMBER_PLANNED || !r->initial)
+		if (!r->initial || r->etcd_id != 0 || r->state == MEMBER_ADDED ||
+		    r->state == MEMBER_LAUNCHED || r->state == MEMBER_RUNNING)
 			cluster_exists = true;
 	}
 	size_t ne = 0;
@@ -283,6 +295,7 @@ static void fwid_stored(struct zk_store *st, int rc, const char *err, void *arg)
 		return;
 	}
 	log_info("framework id %s stored; reconciling tasks", s->framework_id);
+	sched_crash_point("fwid-stored");
 	s->subscribed = true;
 	sched_reconcile_start(s);
 	sched_replan(s);
@@ -741,6 +754,13 @@ int sched_run(const struct sched_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	ev_signal_add(s->loop, SIGTERM, on_signal, s);
 	ev_signal_add(s->loop, SIGINT, on_signal, s);
+#ifdef EM_CRASH_POINTS
+	if (getenv("EM_CRASH_AT"))
+		log_warn("crash point %s armed (EM_CRASH_AT; test build)", getenv("EM_CRASH_AT"));
+#else
+	if (getenv("EM_CRASH_AT"))
+		log_warn("EM_CRASH_AT is set but this build has no crash points (-Dcrash_points)");
+#endif
 	if ((rc = setup(s)) == 0)
 		ev_run(s->loop);
 	/* shutdown: ZooKeeper first, so a standby takes over at once */

@@ -145,6 +145,18 @@ int64_t sched_wall_ms(void);
 int sched_put(struct sched *s, const struct registry_record *rec,
 	      zk_store_done_fn done, void *arg);
 
+/* Crash points (SAFETY.md section 1 test): in a build with
+ * -Dcrash_points=true, EM_CRASH_AT=<step> in the environment makes the
+ * scheduler exit at once (status 3, no clean-up, like a crash) right after
+ * that step: fwid-stored, planned, added, launched (record written, ACCEPT
+ * not sent), accepted, status-written (not acknowledged), promoted (record
+ * not written), etcd-removed (record not written). */
+#ifdef EM_CRASH_POINTS
+void sched_crash_point(const char *step);
+#else
+static inline void sched_crash_point(const char *step) { (void)step; }
+#endif
+
 /* sched_offers.c */
 void sched_offers_add(struct sched *s, Mesos__V1__Offer *const *offers, size_t n);
 void sched_offers_rescind(struct sched *s, const char *offer_id);

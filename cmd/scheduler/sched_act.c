@@ -42,9 +42,15 @@ static bool fresh(struct sched *s, struct registry_record *out)
 	return true;
 }
 
+/* After a failure no action with an answer starts before this (loop
+ * time), whatever re-plans meanwhile: an etcd refusal (learner not in
+ * sync, unhealthy cluster) is retried at a measured pace. */
+static uint64_t hold_until_ms;
+
 static void fail_later(struct sched *s, uint64_t ms)
 {
 	s->busy = false;
+	hold_until_ms = ev_now_ms(s->loop) + ms;
 	sched_retry_later(s, ms);
 }
 
@@ -71,6 +77,7 @@ static void planned_written(struct zk_store *st, int rc, const char *err, void *
 		fail_later(s, 1000);
 		return;
 	}
+	sched_crash_point("planned");
 	act.k++;
 	boot_next(s);
 }
@@ -143,6 +150,7 @@ static void set_added(struct sched *s, uint64_t id)
 		sched_done(s);
 		return;
 	}
+	sched_crash_point("added");
 	rec.state = MEMBER_ADDED;
 	rec.etcd_id = id;
 	rec.learner = true;
@@ -211,6 +219,7 @@ static void launched_written(struct zk_store *st, int rc, const char *err, void 
 		fail_later(s, 1000);
 		return;
 	}
+	sched_crash_point("launched");
 	int i = offer_index(s, act.offer);
 	if (!fresh(s, &rec) || i < 0 || sched_offer_launch(s, (size_t)i, &rec) < 0) {
 		/* the ACCEPT was not sent: undo the announcement */
@@ -224,6 +233,7 @@ static void launched_written(struct zk_store *st, int rc, const char *err, void 
 		fail_later(s, 1000);
 		return;
 	}
+	sched_crash_point("accepted");
 	sched_done(s);
 }
 
@@ -237,6 +247,7 @@ static void promote_cb(struct etcd_call *c, const struct etcd_result *res,
 	s->etcd_listed = false;
 	sched_etcd_relist(s);
 	if (!res->err) {
+		sched_crash_point("promoted");
 		if (!fresh(s, &rec)) {
 			sched_done(s);
 			return;
@@ -296,6 +307,7 @@ static void remove_cb(struct etcd_call *c, const struct etcd_result *res,
 	s->etcd_listed = false;
 	sched_etcd_relist(s);
 	if (!res->err || res->etcd.kind == ETCD_ERR_MEMBER_NOT_FOUND) {
+		sched_crash_point("etcd-removed");
 		set_removed(s);
 		return;
 	}
@@ -442,6 +454,10 @@ void sched_act_plan(struct sched *s, const struct plan_world *w, const struct pl
 	}
 	if (!first || s->busy)
 		return;
+	if (ev_now_ms(s->loop) < hold_until_ms) {
+		sched_retry_later(s, hold_until_ms - ev_now_ms(s->loop));
+		return;
+	}
 	s->busy = true;
 	int rc = start_async(s, p, first, w, recs, offers);
 	if (rc < 0) {

@@ -140,8 +140,11 @@ static int fill_cluster(struct sched *s, const struct registry_record *rec,
 	if (rec->initial) {
 		mc->initial_state = MEMBER_INITIAL_NEW;
 		for (size_t i = 0; i < n && rc == 0; i++) {
+			/* every initial member, dead or not: all of them must
+			 * start with the same list or etcd refuses to form
+			 * (REMOVED ones are a void bootstrap's remnants) */
 			const struct registry_record *r = zk_store_task_at(s->store, i);
-			if (!r->initial || r->state == MEMBER_REMOVED || r->state == MEMBER_DEAD)
+			if (!r->initial || r->state == MEMBER_REMOVED)
 				continue;
 			snprintf(url, sizeof url, "http://%s:%u", r->host, r->peer_port);
 			rc = member_config_add_peer(mc, r->name, url);

@@ -67,11 +67,13 @@ static void ack_send(struct ack_ctx *a)
 static void written(struct zk_store *st, int rc, const char *err, void *arg)
 {
 	struct ack_ctx *a = arg;
-	if (rc < 0)
+	if (rc < 0) {
 		log_error("status of %s not recorded: %s; not acknowledged, Mesos resends it",
 			  a->task_id, err);
-	else
+	} else {
+		sched_crash_point("status-written");
 		ack_send(a);
+	}
 	sched_replan(a->s);
 	free(a);
 }

@@ -229,6 +229,17 @@ void plan_next(const struct plan_world *w, struct plan *p)
 		if (w->members[i].initial && w->members[i].state == MEMBER_PLANNED)
 			booting = true;
 	if (!w->cluster_exists || booting) {
+		/* Initial members that died before etcd ever named them (a
+		 * crash before the ACCEPT, a launch that failed) void their
+		 * bootstrap unless it is still under way: leave their records
+		 * so that a new bootstrap starts from a clean list. */
+		for (size_t i = 0; i < w->n_members && !booting && !w->cluster_exists; i++) {
+			const struct plan_member *m = &w->members[i];
+			if (m->initial && m->state == MEMBER_DEAD && m->etcd_id == 0 &&
+			    m->task_terminal)
+				push(p, ACT_MARK_REMOVED, (int)i, -1, 0,
+				     "initial member never ran: its bootstrap is void");
+		}
 		if (live == 0 || booting) {
 			plan_bootstrap(w, p, used);
 			want_offers = p->n_boot == 0 && !booting;

@@ -78,7 +78,11 @@ struct plan_offer {
 struct plan_world {
 	bool leader;             /* holds ZooKeeper leadership, session healthy */
 	bool reconciled;         /* every registry task accounted for by Mesos */
-	bool cluster_exists;     /* an etcd cluster was bootstrapped (registry) */
+	bool cluster_exists;     /* an etcd cluster was bootstrapped (registry): a
+				  * member that is not initial, has an etcd id, or
+				  * is ADDED/LAUNCHED/RUNNING. Initial members that
+				  * died with no etcd id do not count: while no
+				  * bootstrap is under way they are marked REMOVED */
 	bool healthy;            /* health verdict: healthy */
 	bool etcd_listed;        /* etcd_members is a fresh list from a voter */
 	bool suppressed;         /* offers currently suppressed */

@@ -72,6 +72,28 @@ static void scenarios(void)
 	ok(count(&p, ACT_BOOTSTRAP) == 1 && p.n_boot == 3 && count(&p, ACT_DECLINE) == 0,
 	   "fresh with 3 agents: bootstrap all 3 at once");
 
+	struct plan_member void_seed[] = { M("etcd-1", "a1", "http://h1:1", MEMBER_DEAD) };
+	void_seed[0].initial = true;
+	void_seed[0].task_terminal = true;
+	w.members = void_seed;
+	w.n_members = 1;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_MARK_REMOVED) == 1 && count(&p, ACT_BOOTSTRAP) == 1,
+	   "an initial member that died unnamed voids its bootstrap; a new one starts");
+	void_seed[0].etcd_id = 7;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_MARK_REMOVED) == 0, "one that etcd named is kept");
+	void_seed[0].etcd_id = 0;
+	struct plan_member half_boot[] = { void_seed[0], M("etcd-2", "a2", "http://h2:1", MEMBER_PLANNED) };
+	half_boot[1].initial = true;
+	w.members = half_boot;
+	w.n_members = 2;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_MARK_REMOVED) == 0 && count(&p, ACT_LAUNCH) == 1,
+	   "while its bootstrap is under way the dead initial member stays listed");
+	w.members = NULL;
+	w.n_members = 0;
+
 	struct plan_offer two_agents[] = { { "a1", true }, { "a1", true }, { "a2", true } };
 	w.offers = two_agents;
 	plan_next(&w, &p);
