@@ -93,6 +93,40 @@ test_expect_success 'control API: agent restart keeps a checkpointing executor, 
 	cmd message E4 after-restart && wait_until 5 "exec_has E4 \"^EVENT MESSAGE after-restart\""
 '
 
+test_expect_success 'control API: SIGSTOP, SIGCONT and SIGKILL of a task by id' '
+	cmd launch c2 - "cmd=exec sleep 300" &&
+	wait_until 15 "has \"task=c2 state=TASK_RUNNING\"" &&
+	pid=$(pgrep -f "^sleep 300$" | head -1) && test -n "$pid" &&
+	curl -sf -X POST "http://127.0.0.1:$C/task/signal?id=c2&sig=STOP" >/dev/null &&
+	wait_until 5 "test \"\$(ps -o stat= -p $pid | cut -c1)\" = T" &&
+	curl -sf -X POST "http://127.0.0.1:$C/task/signal?id=c2&sig=CONT" >/dev/null &&
+	wait_until 5 "test \"\$(ps -o stat= -p $pid | cut -c1)\" = S" &&
+	curl -sf -X POST "http://127.0.0.1:$C/task/signal?id=c2&sig=KILL" >/dev/null &&
+	wait_until 10 "has \"task=c2 state=TASK_FAILED\"" &&
+	test "$(curl -s -o /dev/null -w %{http_code} -X POST "http://127.0.0.1:$C/task/signal?id=nope")" = 404 &&
+	test "$(curl -s -o /dev/null -w %{http_code} -X POST "http://127.0.0.1:$C/task/signal?id=c2&sig=BOGUS")" = 400
+'
+
+test_expect_success 'control API: SIGKILL of an executor process alone gives FAILURE' '
+	launch_exec e5 E5 &&
+	wait_until 15 "has \"task=e5 state=TASK_RUNNING\"" &&
+	agent=$(grep "task=e5 state=TASK_RUNNING" "$LOG" | sed -n "s/.* agent=\([^ ]*\) .*/\1/p" | head -1) &&
+	fw=$(sed -n "s/^SUBSCRIBED fw=\([^ ]*\).*/\1/p" "$LOG" | head -1) &&
+	curl -sf -X POST "http://127.0.0.1:$C/executor/signal?agent=$agent&framework=$fw&executor=E5" >/dev/null &&
+	wait_until 10 "has \"^FAILURE agent=[^ ]+ exec=E5 status=9\"" &&
+	wait_until 5 "has \"task=e5 state=TASK_FAILED source=SOURCE_AGENT reason=REASON_EXECUTOR_TERMINATED\""
+'
+
+test_expect_success 'operator teardown: POST /master/teardown frameworkId=... removes the framework' '
+	fw=$(sed -n "s/^SUBSCRIBED fw=\([^ ]*\).*/\1/p" "$LOG" | head -1) &&
+	test "$(curl -s -o out -w %{http_code} -X POST -d "" "http://127.0.0.1:$M/master/teardown")" = 400 &&
+	grep -q "frameworkId" out &&
+	test "$(curl -s -o /dev/null -w %{http_code} -X POST -d "frameworkId=$fw" "http://127.0.0.1:$M/master/teardown")" = 200 &&
+	test "$(curl -s -o out -w %{http_code} -X POST -d "frameworkId=$fw" "http://127.0.0.1:$M/master/teardown")" = 400 &&
+	grep -q "No framework found with specified ID" out &&
+	wait_until 10 "! pgrep -f em-test-executor >/dev/null"
+'
+
 test_expect_success 'the scheduler and the sim stop cleanly' '
 	cmd quit && wait_until 10 "! pid_alive $SCHED_PID" && stop_pid $SIM_PID 10 &&
 	! grep -q "AddressSanitizer\|LeakSanitizer\|runtime error" sim.log sched.log

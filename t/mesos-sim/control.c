@@ -7,14 +7,20 @@
  *   POST /framework/delay?id=F&ms=N     hold F's events for N ms
  *   POST /agent/kill?id=A|index=I       agent and its executors die
  *   POST /agent/restart?id=A|index=I    agent comes back
+ *   POST /task/signal?id=T&sig=KILL|TERM|STOP|CONT[&with_executor=1]
+ *                                       the task's processes (not the executor)
+ *   POST /executor/signal?agent=A|index=I&framework=F&executor=E[&sig=KILL]
+ *                                       the executor process alone
  * Answers 200 {"ok":true,...} or 4xx {"error":"..."}. The masters serve
  * the same state at GET /master/state and /state. */
+#include "agent.h"
 #include "master.h"
 
 #include "base/log.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +383,85 @@ static void agent_handler(struct http_req *req, void *arg)
 	answer_ok(req);
 }
 
+/* "KILL", "TERM", "STOP", "CONT" (or "SIGKILL", ...) -> signal number. */
+static int signal_by_name(const char *name)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "KILL", SIGKILL }, { "TERM", SIGTERM }, { "STOP", SIGSTOP },
+		{ "CONT", SIGCONT }, { "INT", SIGINT }, { "HUP", SIGHUP },
+	};
+	if (strncmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (strcmp(name, sigs[i].name) == 0)
+			return sigs[i].sig;
+	return -1;
+}
+
+/* POST /task/signal?id=TASK&sig=KILL|TERM|STOP|CONT[&with_executor=1]:
+ * the task's processes (for a custom executor: what the executor started,
+ * e.g. etcd), or the whole container with with_executor=1. */
+static void task_signal_handler(struct http_req *req, void *arg)
+{
+	struct sim *sim = arg;
+	char id[SIM_MAX_ID], v[32];
+	int sig = SIGKILL;
+
+	if (http_req_query_get(req, "id", id, sizeof(id)) <= 0) {
+		answer_error(req, 400, "id: give the task id");
+		return;
+	}
+	if (http_req_query_get(req, "sig", v, sizeof(v)) > 0 && (sig = signal_by_name(v)) < 0) {
+		answer_error(req, 400, "sig: give KILL, TERM, STOP, CONT, INT or HUP");
+		return;
+	}
+	bool with_exec = http_req_query_get(req, "with_executor", v, sizeof(v)) > 0 &&
+			 strcmp(v, "0") != 0;
+	int rc = sim_agent_signal_task(sim, id, sig, with_exec);
+	if (rc < 0) {
+		answer_error(req, 404, "no running process for that task");
+		return;
+	}
+	log_info("control: signal %d to %d process(es) of task %s", sig, rc, id);
+	answer_ok(req);
+}
+
+/* POST /executor/signal?agent=ID|index=N&framework=FW&executor=EXEC[&sig=KILL]:
+ * the executor process alone (its tasks' processes are left to it). */
+static void executor_signal_handler(struct http_req *req, void *arg)
+{
+	struct sim *sim = arg;
+	struct sim_agent *a = NULL;
+	char v[SIM_MAX_ID], fw[SIM_MAX_ID], ex[SIM_MAX_ID], s[32];
+	int sig = SIGKILL;
+
+	if (http_req_query_get(req, "agent", v, sizeof(v)) > 0)
+		a = sim_agent_by_id(sim, v);
+	else if (http_req_query_get(req, "index", v, sizeof(v)) > 0 && atoi(v) >= 0 &&
+		 atoi(v) < sim->n_agents)
+		a = sim->agents[atoi(v)];
+	if (!a) {
+		answer_error(req, 404, "no such agent (agent=... or index=...)");
+		return;
+	}
+	if (http_req_query_get(req, "framework", fw, sizeof(fw)) <= 0 ||
+	    http_req_query_get(req, "executor", ex, sizeof(ex)) <= 0) {
+		answer_error(req, 400, "framework and executor: give both ids");
+		return;
+	}
+	if (http_req_query_get(req, "sig", s, sizeof(s)) > 0 && (sig = signal_by_name(s)) < 0) {
+		answer_error(req, 400, "sig: give KILL, TERM, STOP, CONT, INT or HUP");
+		return;
+	}
+	int rc = sim_agent_signal_executor(a, fw, ex, sig);
+	if (rc < 0) {
+		answer_error(req, 404, "no such running executor on that agent");
+		return;
+	}
+	log_info("control: signal %d to executor %s of framework %s", sig, ex, fw);
+	answer_ok(req);
+}
+
 int sim_control_start(struct sim *sim, char *err, size_t errlen)
 {
 	struct http_server_config hc = {
@@ -391,6 +476,8 @@ int sim_control_start(struct sim *sim, char *err, size_t errlen)
 		{.method = "POST", .path = "/framework/delay", .fn = fw_handler},
 		{.method = "POST", .path = "/agent/kill", .fn = agent_handler},
 		{.method = "POST", .path = "/agent/restart", .fn = agent_handler},
+		{.method = "POST", .path = "/task/signal", .fn = task_signal_handler},
+		{.method = "POST", .path = "/executor/signal", .fn = executor_signal_handler},
 	};
 	int rc = http_server_new(&sim->control, sim->loop, &hc);
 

@@ -607,6 +607,45 @@ out:
 	mesos__v1__scheduler__call__free_unpacked(call, NULL);
 }
 
+/* The operator endpoint POST /master/teardown with a form body
+ * "frameworkId=<id>" (what `etcd-mesos ctl teardown --master` uses when
+ * no scheduler runs): 200 and the framework is removed as by TEARDOWN;
+ * 400 "No framework found with specified ID" otherwise, as Mesos does. */
+static void operator_teardown_handler(struct http_req *req, void *arg)
+{
+	struct sim_master *m = arg;
+	struct sim *sim = m->sim;
+	size_t len = 0;
+	const char *body = http_req_body(req, &len);
+	char id[SIM_MAX_ID] = "";
+
+	if (m->index != sim->leader) {
+		redirect(sim, m, req);
+		return;
+	}
+	for (const char *p = body; p && *p;) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		if (n > 12 && strncmp(p, "frameworkId=", 12) == 0 && n - 12 < sizeof(id)) {
+			memcpy(id, p + 12, n - 12);
+			id[n - 12] = '\0';
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	if (!id[0]) {
+		respond_text(req, 400, NULL, "Missing 'frameworkId' query parameter in the request body");
+		return;
+	}
+	struct sim_framework *fw = sim_framework_find(sim, id);
+	if (!fw) {
+		respond_text(req, 400, NULL, "No framework found with specified ID");
+		return;
+	}
+	log_info("operator teardown of framework %s", fw->id);
+	sim_fw_remove(fw);
+	respond_text(req, 200, NULL, "");
+}
+
 int sim_sched_routes(struct sim_master *m)
 {
 	static const char *paths[] = {"/api/v1/scheduler", "/master/api/v1/scheduler"};
@@ -619,5 +658,8 @@ int sim_sched_routes(struct sim_master *m)
 		if (rc != 0)
 			return rc;
 	}
-	return 0;
+	struct http_route td = {
+		.method = "POST", .path = "/master/teardown", .fn = operator_teardown_handler, .arg = m,
+	};
+	return http_server_add_route(m->http, &td);
 }
