@@ -183,7 +183,6 @@ static void on_forced(struct etcd_proc *p, const struct etcd_proc_force_result *
 	struct executor *x = arg;
 	struct fw_message ans;
 
-	(void)p;
 	fw_answer_init(&ans, &x->force_req);
 	if (r->err == 0) {
 		ans.force.state = FW_FORCE_HEALTHY;
@@ -198,6 +197,9 @@ static void on_forced(struct etcd_proc *p, const struct etcd_proc_force_result *
 			 "a healthy one-member cluster%s", r->repeated ? " (repeated answer)" : "");
 	} else {
 		ans.force.state = FW_FORCE_FAILED;
+		x->report.state = etcd_proc_state(p) == ETCD_PROC_FENCED ? MEMBER_RUN_FENCED
+					: etcd_proc_state(p) == ETCD_PROC_SERVING ? MEMBER_RUN_RUNNING
+					: MEMBER_RUN_STARTING;
 		snprintf(ans.force.message, sizeof ans.force.message, "%s",
 			 r->message && r->message[0] ? r->message : strerror(-r->err));
 	}

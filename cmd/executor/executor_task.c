@@ -208,8 +208,8 @@ static void on_state(struct etcd_proc *p, const struct etcd_proc_event *ev, void
 		return;
 	switch (ev->state) {
 	case ETCD_PROC_STARTING:
-		x->report.state = x->force_id[0] && x->report.state == MEMBER_RUN_FORCING
-					  ? MEMBER_RUN_FORCING : MEMBER_RUN_STARTING;
+		if (x->report.state != MEMBER_RUN_FORCING)   /* a force says so until it ends */
+			x->report.state = MEMBER_RUN_STARTING;
 		break;
 	case ETCD_PROC_SERVING: {
 		char msg[160];
