@@ -37,6 +37,8 @@ live_tasks() { sim_state | jq -r '[.frameworks[].tasks[] | select(.state=="TASK_
 all_tasks() { sim_state | jq -r '[.frameworks[].tasks[]] | length'; }
 zk_tasks() { zk_cli "$ZK" ls "/etcd-mesos/$FW/tasks" 2>/dev/null | grep -o 'etcd-[0-9]*_[^],]*' | sort; }
 
+secs() { awk -v a="$2" -v b="$3" -v w="$1" "BEGIN { printf \"%s: %.1f s\\n\", w, b - a }" >>times; }
+
 sched() { # NAME ADMIN-PORT ARTIFACT-PORT [FLAGS...]
 	local name=$1 ap=$2 fp=$3; shift 3
 	spawn "$name" "$EM_BIN" scheduler -master="127.0.0.1:$M" \
@@ -184,6 +186,23 @@ test_expect_success 'crash right after a LAUNCHED write (no ACCEPT): the restart
 	fi
 '
 
+test_expect_success 'Mesos removed the framework: its id is forgotten, a new framework starts' '
+	FW=etcdr &&
+	sched r1 "$A1" "$F1" -framework-name=etcdr -failover-timeout-seconds=1 \
+		-executor-bin="$PWD/texec" && R1=$SPAWNED_PID &&
+	wait_until 15 "grep -q \"framework id .* stored\" \"$EM_TMP/r1.log\"" &&
+	OLD=$(stats $A1 | jq -r .framework_id) && test -n "$OLD" &&
+	kill -TERM $R1 && wait_until 10 "! pid_alive $R1" &&
+	wait_until 10 "sim_state | jq -e \"[.completed_frameworks[].id] | index(\\\"$OLD\\\")\"" &&
+	sched r2 "$A1" "$F1" -framework-name=etcdr -failover-timeout-seconds=1 \
+		-executor-bin="$PWD/texec" && R2=$SPAWNED_PID &&
+	wait_until 15 "grep -q \"has been removed\" \"$EM_TMP/r2.log\"" &&
+	wait_until 15 "stats $A1 | jq -e \".framework_id != null and .framework_id != \\\"$OLD\\\"\"" &&
+	NEW=$(stats $A1 | jq -r .framework_id) &&
+	zk_cli $ZK get /etcd-mesos/etcdr/framework_id | grep -qF "$NEW" &&
+	kill -TERM $R2 && wait_until 10 "! pid_alive $R2"
+'
+
 # ---- part 2: the real executor runs etcd ----
 
 test_expect_success EXECUTOR 'part 2: fresh framework with the real executor: healthy with 3 running' '
@@ -192,7 +211,7 @@ test_expect_success EXECUTOR 'part 2: fresh framework with the real executor: he
 	sched s3 "$A1" "$F1" -framework-name=etcd2 && S3=$SPAWNED_PID &&
 	wait_until 60 "stat_is $A1 .healthy 1 && stat_is $A1 .running_servers 3" &&
 	T1=$(date +%s.%N) &&
-	note "bootstrap to healthy: $(echo "$T1 - $T0" | bc) s"
+	secs "bootstrap to healthy" "$T0" "$T1"
 '
 
 test_expect_success EXECUTOR 'a write through one member reads back through another' '
@@ -214,7 +233,7 @@ test_expect_success EXECUTOR 'a killed etcd process is healed; the key is still 
 	T0=$(date +%s.%N) && kill -KILL "$P" &&
 	wait_until 5 "! pid_alive $P" &&
 	wait_until 60 "test -n \"\$(etcd_pid $CP)\" && stat_is $A1 .healthy 1 && stat_is $A1 .running_servers 3" &&
-	T1=$(date +%s.%N) && note "etcd kill to healthy: $(echo "$T1 - $T0" | bc) s" &&
+	T1=$(date +%s.%N) && secs "etcd kill to healthy" "$T0" "$T1" &&
 	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
 	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
 '
@@ -227,7 +246,7 @@ test_expect_success EXECUTOR 'a task that dies is replaced by a new member; the 
 	T0=$(date +%s.%N) && kill -KILL "$P" ${E:+"$E"} &&
 	wait_until 30 "grep -q \"member $N ($T) is gone\" \"$EM_TMP/s3.log\"" &&
 	wait_until 90 "grep -q \"member $N removed from etcd\" \"$EM_TMP/s3.log\" && stat_is $A1 .healthy 1 && stat_is $A1 .running_servers 3 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\" and .learner==false)] | length\") = 3" &&
-	T1=$(date +%s.%N) && note "task death to 3 healthy voters: $(echo "$T1 - $T0" | bc) s" &&
+	T1=$(date +%s.%N) && secs "task death to 3 healthy voters" "$T0" "$T1" &&
 	! members $A1 | jq -r ".[].taskID" | grep -qF "$T" &&
 	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
 	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 3 &&
@@ -243,4 +262,28 @@ test_expect_success EXECUTOR 'a restarted scheduler reconciles: no duplicate tas
 	! grep -q "launching member" "$EM_TMP/s4.log"
 '
 
+test_expect_success EXECUTOR 'a restart with -cluster-size=5 grows one learner at a time to five voters' '
+	kill -TERM $S4 && wait_until 10 "! pid_alive $S4" &&
+	T0=$(date +%s.%N) &&
+	sched s5g "$A1" "$F1" -framework-name=etcd2 -cluster-size=5 -single-instance-per-slave=false &&
+	S5=$SPAWNED_PID &&
+	wait_until 90 "stat_is $A1 .healthy 1 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\" and .learner==false)] | length\") = 5" &&
+	T1=$(date +%s.%N) && secs "grow 3 to 5 voters" "$T0" "$T1" &&
+	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 5 &&
+	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
+'
+
+test_expect_success EXECUTOR 'a restart with -cluster-size=3 shrinks back to three voters' '
+	kill -TERM $S5 && wait_until 10 "! pid_alive $S5" &&
+	sched s6s "$A1" "$F1" -framework-name=etcd2 -cluster-size=3 -single-instance-per-slave=false &&
+	S6=$SPAWNED_PID &&
+	wait_until 90 "stat_is $A1 .healthy 1 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\")] | length\") = 3 && test \$(members $A1 | jq length) = 3" &&
+	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 3 &&
+	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1 &&
+	kill -TERM $S6 && wait_until 10 "! pid_alive $S6"
+'
+
+[[ -f times ]] && note "measured: $(cat times)"
 test_done
