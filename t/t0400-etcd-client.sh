@@ -138,10 +138,10 @@ test_expect_success 'remove the new member: 3 left, the removed member exits' '
 	check ".kind == \"member not found\" and .code == 5 and .unknown == false" out
 '
 
-test_expect_success 'an idle healthy cluster stays healthy over 20 samples (~20 s)' '
-	probe sample $(targets) -rounds=20 -interval=1000 >out &&
+test_expect_success 'an idle healthy cluster stays healthy for a minute (60 samples)' '
+	probe sample $(targets) -rounds=60 -interval=1000 >out &&
 	tail -n 1 out >sum && cat sum &&
-	check ".rounds == 20 and .healthy == 20 and .max_round_ms < 1000" sum &&
+	check ".rounds == 60 and .healthy == 60 and .max_round_ms < 1000" sum &&
 	head -n 1 out | check ".probe != null and .probe_ok and .reachable == 3"
 '
 
