@@ -214,6 +214,14 @@ test_expect_success EXECUTOR 'part 2: fresh framework with the real executor: he
 	secs "bootstrap to healthy" "$T0" "$T1"
 '
 
+test_expect_success EXECUTOR '/reseed?dry_run=1 ranks the members; a real reseed answers 503' '
+	curl -s -X POST "http://127.0.0.1:$A1/reseed?dry_run=1" >rank &&
+	jq -e ".dry_run == true and (.ranking | length) == 3 and .would_force != null" rank &&
+	jq -e ".ranking[0].raft_index >= .ranking[2].raft_index" rank &&
+	code=$(curl -s -o out -w "%{http_code}" -X POST "http://127.0.0.1:$A1/reseed") &&
+	test "$code" = 503 && grep -q "not implemented in this build yet" out
+'
+
 test_expect_success EXECUTOR 'a write through one member reads back through another' '
 	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
 	etcdctl_run --endpoints="${U%%,*}" put k1 v1 &&

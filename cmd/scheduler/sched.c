@@ -142,7 +142,8 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 	for (size_t i = 0; i < s->n_offers; i++)
 		offers[i] = (struct plan_offer){ .agent_id = s->offers[i]->agent_id->value,
 						 .fits = sched_offer_fits(s, s->offers[i]) };
-	w.leader = s->leader && s->subscribed && zk_election_is_leader(s->election);
+	/* SAFETY.md section 2: no new action without a fresh fence */
+	w.leader = s->subscribed && sched_can_act(s);
 	w.reconciled = s->reconciled;
 	w.cluster_exists = cluster_exists;
 	w.healthy = s->healthy;
@@ -270,12 +271,6 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 	snap.members = am;
 	snap.n_members = n;
 	return &snap;
-}
-
-static int reseed_cb(void *arg, bool dry_run, struct admin_result *res)
-{
-	snprintf(res->error, sizeof res->error, "reseed is not implemented in this build yet");
-	return -EAGAIN;
 }
 
 /* ---- Mesos session events ---- */
@@ -632,7 +627,7 @@ static int setup_servers(struct sched *s)
 		return rc;
 	}
 	struct admin_config adc = {
-		.token = c->admin_token, .snapshot = snapshot_cb, .reseed = reseed_cb,
+		.token = c->admin_token, .snapshot = snapshot_cb, .reseed = sched_reseed_request,
 		.teardown = sched_teardown_request, .arg = s,
 	};
 	if ((rc = admin_new(&s->admin, s->admin_srv, &adc)) < 0) {

@@ -13,6 +13,8 @@
  *   sched_health.c   the periodic etcd health sample, verdict, dead rule,
  *                    and the etcd member list the planner reads
  *   sched_teardown.c tombstone, kills, TEARDOWN, state deleted, exit 0
+ *   sched_reseed.c   /reseed: the dry-run ranking (the reseed is not in
+ *                    this build: 503)
  *
  * Decisions come only from plan_next() (lib/cluster/plan.h): sched_replan()
  * builds the world from the registry mirror (zk_store), the last etcd list,
@@ -186,6 +188,10 @@ void sched_act_plan(struct sched *s, const struct plan_world *w, const struct pl
 struct admin_result;
 int sched_teardown_request(void *arg, struct admin_result *res);
 bool sched_tearing_down(void);
+
+/* sched_reseed.c: the admin API's reseed action; dry_run ranks, the
+ * reseed itself is not in this build (503) */
+int sched_reseed_request(void *arg, bool dry_run, struct admin_result *res);
 
 /* sched_health.c */
 void sched_health_start(struct sched *s);
