@@ -261,6 +261,20 @@ test_expect_success EXECUTOR 'a task that dies is replaced by a new member; the 
 	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
 '
 
+test_expect_success EXECUTOR 'a hung member (SIGSTOP) is judged dead after -member-timeout and replaced' '
+	R=$(members $A1 | jq -c "[.[] | select(.state==\"RUNNING\" and .leader==false)][0]") &&
+	T=$(echo "$R" | jq -r .taskID) && N=$(echo "$R" | jq -r .name) &&
+	E=$(etcd_pid $(echo "$R" | jq -r .clientPort)) && test -n "$E" &&
+	T0=$(date +%s.%N) && kill -STOP "$E" &&
+	test_when_finished "kill -CONT $E 2>/dev/null || :" &&
+	wait_until 30 "grep -q \"member $N judged dead\" \"$EM_TMP/s3.log\"" &&
+	wait_until 90 "! members $A1 | jq -r \".[].taskID\" | grep -qF \"$T\" && stat_is $A1 .healthy 1 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\" and .learner==false)] | length\") = 3" &&
+	T1=$(date +%s.%N) && secs "hung member to 3 healthy voters (member-timeout 3s)" "$T0" "$T1" &&
+	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 3 &&
+	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
+'
+
 test_expect_success EXECUTOR 'a restarted scheduler reconciles: no duplicate task, no extra member' '
 	kill -TERM $S3 && wait_until 10 "! pid_alive $S3" &&
 	sched s4 "$A1" "$F1" -framework-name=etcd2 && S4=$SPAWNED_PID &&
