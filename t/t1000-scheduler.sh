@@ -102,10 +102,6 @@ test_expect_success 'a standby serves the admin API read-only and names the lead
 	test "$code" = 503
 '
 
-test_expect_success 'reseed answers a clear 503 while it is not implemented' '
-	curl -s -X POST "http://127.0.0.1:$A1/reseed" | grep -q "not implemented in this build yet"
-'
-
 test_expect_success 'SIGTERM: the leader exits 0, leaves the tasks running, the standby takes over at once' '
 	kill -TERM $S1 && wait_until 10 "! pid_alive $S1" &&
 	grep -q "closing the ZooKeeper session" "$EM_TMP/s1.log" &&
@@ -214,12 +210,12 @@ test_expect_success EXECUTOR 'part 2: fresh framework with the real executor: he
 	secs "bootstrap to healthy" "$T0" "$T1"
 '
 
-test_expect_success EXECUTOR '/reseed?dry_run=1 ranks the members; a real reseed answers 503' '
+test_expect_success EXECUTOR '/reseed?dry_run=1 ranks the members; a reseed of a healthy cluster is refused' '
 	curl -s -X POST "http://127.0.0.1:$A1/reseed?dry_run=1" >rank &&
 	jq -e ".dry_run == true and (.ranking | length) == 3 and .would_force != null" rank &&
 	jq -e ".ranking[0].raft_index >= .ranking[2].raft_index" rank &&
 	code=$(curl -s -o out -w "%{http_code}" -X POST "http://127.0.0.1:$A1/reseed") &&
-	test "$code" = 503 && grep -q "not implemented in this build yet" out
+	test "$code" = 409 && grep -q "the cluster is healthy" out
 '
 
 test_expect_success EXECUTOR 'a write through one member reads back through another' '
@@ -303,7 +299,34 @@ test_expect_success EXECUTOR 'a restart with -cluster-size=3 shrinks back to thr
 	wait_until 90 "stat_is $A1 .healthy 1 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\")] | length\") = 3 && test \$(members $A1 | jq length) = 3" &&
 	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
 	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 3 &&
+	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1
+'
+
+test_expect_success EXECUTOR 'reseed after quorum loss: every member fenced, the best forced, grown back' '
+	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	etcdctl_run --endpoints="$U" put k2 v2 &&
+	P1=$(etcd_pid $(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\")][0].clientPort")) &&
+	P2=$(etcd_pid $(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\")][1].clientPort")) &&
+	test -n "$P1" && test -n "$P2" && kill -STOP $P1 $P2 &&
+	test_when_finished "kill -CONT $P1 $P2 2>/dev/null || :" &&
+	wait_until 30 "stat_is $A1 .healthy 0 && stats $A1 | jq -r .reason | grep -q quorum" &&
+	test "$(stats $A1 | jq -r .cluster_livelocks)" -ge 1 &&
+	T0=$(date +%s.%N) &&
+	code=$(curl -s -o out -w "%{http_code}" -X POST "http://127.0.0.1:$A1/reseed") &&
+	test "$code" = 202 && RID=$(jq -r .reseed_id out) &&
+	code=$(curl -s -o out2 -w "%{http_code}" -X POST "http://127.0.0.1:$A1/reseed") &&
+	{ test "$code" = 409 || grep -q "healthy" out2; } &&
+	wait_until 120 "stat_is $A1 .healthy 1 && test \$(members $A1 | jq -r \"[.[] | select(.state==\\\"RUNNING\\\" and .learner==false)] | length\") = 3" &&
+	T1=$(date +%s.%N) && secs "reseed to 3 healthy voters" "$T0" "$T1" &&
+	! pid_alive $P1 && ! pid_alive $P2 &&
+	grep -q "reseed $RID: forcing" "$EM_TMP/s6s.log" &&
+	test "$(grep -c "reseed $RID: .* fenced" "$EM_TMP/s6s.log")" -ge 3 &&
+	test "$(stats $A1 | jq -r .cluster_reseeds)" = 1 &&
+	zk_cli $ZK get /etcd-mesos/etcd2/reseed/$RID | grep -q "\"step\":\"done\"" &&
+	U=$(members $A1 | jq -r "[.[] | select(.state==\"RUNNING\") | .clientURL] | join(\",\")") &&
+	test "$(etcdctl_run --endpoints="$U" member list | wc -l)" = 3 &&
 	test "$(etcdctl_run --endpoints="$U" get --print-value-only k1)" = v1 &&
+	test "$(etcdctl_run --endpoints="$U" get --print-value-only k2)" = v2 &&
 	kill -TERM $S6 && wait_until 10 "! pid_alive $S6"
 '
 

@@ -110,6 +110,12 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 	if (s->busy || !s->store || !zk_store_loaded(s->store) || !s->subscribed ||
 	    sched_tearing_down())
 		return;
+	if (sched_reseeding()) {
+		/* the reseed owns the cluster: nothing is planned, offers go back */
+		while (s->n_offers)
+			sched_offer_decline(s, 0, 5.0);
+		return;
+	}
 	size_t n = zk_store_task_count(s->store);
 	if (n > SCHED_MAX_TASKS)
 		n = SCHED_MAX_TASKS;
@@ -248,6 +254,9 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 	snap.started_at_ms = s->started_at_ms;
 	snap.uptime_ms = sched_wall_ms() - s->started_at_ms;
 	snap.leader = leader_name[0] ? leader_name : NULL;
+	snap.reseeding = sched_reseeding();
+	snap.reseed_id = sched_reseed_id();
+	snap.reseed_step = snap.reseeding ? sched_reseed_step() : NULL;
 	if (!s->leader) {
 		snap.state = "standby";
 		snprintf(reason, sizeof reason, "standby; the leader's admin API is %s",
@@ -334,9 +343,9 @@ static void on_update(struct sched_session *ss, const Mesos__V1__TaskStatus *st,
 static void on_message(struct sched_session *ss, const Mesos__V1__Scheduler__Event__Message *m,
 		       void *arg)
 {
-	log_info("framework message from executor %s on agent %s (%zu bytes)",
-		 m->executor_id ? m->executor_id->value : "?",
-		 m->agent_id ? m->agent_id->value : "?", m->data.len);
+	struct sched *s = arg;
+	if (m->executor_id)
+		sched_reseed_message(s, m->executor_id->value, m->data.data, m->data.len);
 }
 
 static void on_failure(struct sched_session *ss, const Mesos__V1__Scheduler__Event__Failure *f,
@@ -765,6 +774,7 @@ int sched_run(const struct sched_config *cfg)
 	ev_timer_stop(s->loop, &restart_timer);
 	sched_health_stop(s);
 	sched_reconcile_stop(s);
+	sched_reseed_stop(s);
 	zk_store_free(s->store);
 	zk_election_free(s->election);
 	zk_session_free(s->zk);

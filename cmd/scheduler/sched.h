@@ -13,8 +13,8 @@
  *   sched_health.c   the periodic etcd health sample, verdict, dead rule,
  *                    and the etcd member list the planner reads
  *   sched_teardown.c tombstone, kills, TEARDOWN, state deleted, exit 0
- *   sched_reseed.c   /reseed: the dry-run ranking (the reseed is not in
- *                    this build: 503)
+ *   sched_reseed.c   /reseed: the admin action and its dry-run ranking
+ *   sched_reseed_run.c  the reseed: fence, rank, force, grow (SAFETY.md 4)
  *
  * Decisions come only from plan_next() (lib/cluster/plan.h): sched_replan()
  * builds the world from the registry mirror (zk_store), the last etcd list,
@@ -124,6 +124,7 @@ struct sched {
 	bool have_report;
 	bool healthy;
 	bool livelock;              /* in a no-quorum episode */
+	int64_t livelock_since_ms;  /* loop time the episode began */
 
 	struct sched_task tasks[SCHED_MAX_TASKS];
 
@@ -189,9 +190,20 @@ struct admin_result;
 int sched_teardown_request(void *arg, struct admin_result *res);
 bool sched_tearing_down(void);
 
-/* sched_reseed.c: the admin API's reseed action; dry_run ranks, the
- * reseed itself is not in this build (503) */
+/* sched_reseed.c: the admin API's reseed action (dry_run ranks) */
 int sched_reseed_request(void *arg, bool dry_run, struct admin_result *res);
+
+/* sched_reseed_run.c: the reseed itself (SAFETY.md section 4) */
+struct status_data;
+int sched_reseed_start(struct sched *s, const char *reason, char *err, size_t errlen);
+void sched_reseed_stop(struct sched *s);
+bool sched_reseeding(void);
+const char *sched_reseed_id(void);
+const char *sched_reseed_step(void);
+void sched_reseed_message(struct sched *s, const char *executor_id, const void *data,
+			  size_t len);
+void sched_reseed_status(struct sched *s, const char *task_id, bool terminal,
+			 const struct status_data *sd);
 
 /* sched_health.c */
 void sched_health_start(struct sched *s);

@@ -198,16 +198,25 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 			 s->report.verdict == HEALTH_QUORUM_LOST;
 	if (no_quorum && !s->livelock) {
 		s->livelock = true;
+		s->livelock_since_ms = (int64_t)ev_now_ms(s->loop);
 		s->cluster_livelocks++;
 		log_warn("livelock: the etcd cluster has no quorum (%s)", s->report.reason);
 	} else if (s->healthy) {
 		s->livelock = false;
 	}
+	if (no_quorum && s->livelock && s->cfg->auto_reseed && !sched_reseeding() &&
+	    (int64_t)ev_now_ms(s->loop) - s->livelock_since_ms >= s->cfg->reseed_timeout * 1000) {
+		char why[160], err[256];
+		snprintf(why, sizeof why, "automatic: no quorum for %lld s (-reseed-timeout)",
+			 (long long)s->cfg->reseed_timeout);
+		if (sched_reseed_start(s, why, err, sizeof err) < 0)
+			log_warn("automatic reseed not started: %s", err);
+	}
 	for (size_t i = 0; i < n && i < s->report.n_facts; i++) {
 		struct sched_task *t = sched_task_get(s, recs[i]->task_id, false);
 		if (t)
 			t->leader = s->report.facts[i].is_leader;
-		if (s->cfg->member_timeout_ms > 0 && s->report.facts[i].dead &&
+		if (s->cfg->member_timeout_ms > 0 && s->report.facts[i].dead && !sched_reseeding() &&
 		    recs[i]->state == MEMBER_RUNNING && s->report.n_facts == n)
 			mark_dead(s, recs[i], &s->report.facts[i]);
 	}

@@ -1,7 +1,7 @@
-/* The admin API's reseed action. This build ranks the candidates
+/* The admin API's reseed action: a dry run ranks the candidates
  * (SAFETY.md section 4 steps 3-4, /reseed?dry_run=1) from each member's
- * last health sample; the reseed itself (fence, force, grow) is not in
- * this build and answers 503 saying so. See sched.h. */
+ * last health sample, without fencing anything; otherwise the reseed
+ * starts (sched_reseed_run.c). See sched.h. */
 #include "sched.h"
 
 #include "admin.h"
@@ -72,7 +72,6 @@ static cJSON *ranking(struct sched *s)
 		cJSON_AddStringToObject(j, "would_force", c[chosen].name);
 	else
 		cJSON_AddNullToObject(j, "would_force");
-	cJSON_AddStringToObject(j, "note", "reseed is not implemented in this build yet");
 	return j;
 }
 
@@ -80,9 +79,17 @@ int sched_reseed_request(void *arg, bool dry_run, struct admin_result *res)
 {
 	struct sched *s = arg;
 	if (!dry_run) {
-		snprintf(res->error, sizeof res->error,
-			 "reseed is not implemented in this build yet (dry_run=1 shows the ranking)");
-		return -EAGAIN;
+		int rc = sched_reseed_start(s, "requested through the admin API", res->error,
+					    sizeof res->error);
+		if (rc < 0)
+			return rc;
+		res->status = 202;
+		res->body = cJSON_CreateObject();
+		if (res->body) {
+			cJSON_AddStringToObject(res->body, "reseed_id", sched_reseed_id());
+			cJSON_AddStringToObject(res->body, "step", sched_reseed_step());
+		}
+		return 0;
 	}
 	if (!s->leader || !zk_store_loaded(s->store)) {
 		snprintf(res->error, sizeof res->error, "not leading yet; retry shortly");

@@ -164,6 +164,16 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
 	log_info("status %s for %s%s%s", sname, id, st->message ? ": " : "",
 		 st->message ? st->message : "");
 
+	struct status_data sd;
+	bool have_sd = false;
+	if (st->has_data && st->data.len) {
+		char err[256];
+		have_sd = status_data_decode(&sd, st->data.data, st->data.len, err, sizeof err) == 0;
+		if (!have_sd)
+			log_warn("status data of %s: %s", id, err);
+	}
+	sched_reseed_status(s, id, sched_task_terminal_name(sname), have_sd ? &sd : NULL);
+
 	const struct registry_record *cur = s->store ? zk_store_task_find(s->store, id) : NULL;
 	struct sched_task *t = sched_task_get(s, id, cur != NULL);
 	if (t)
@@ -191,17 +201,11 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
 		    st->state == MESOS__V1__TASK_STATE__TASK_STARTING)
 			rec.state = MEMBER_RUNNING;
 		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
-		if (st->has_data && st->data.len) {
-			struct status_data sd;
-			char err[256];
-			if (status_data_decode(&sd, st->data.data, st->data.len, err, sizeof err) == 0) {
-				if (sd.report.member_id && !rec.etcd_id)
-					rec.etcd_id = sd.report.member_id;
-				if (t)
-					t->raft_index = sd.report.raft_index;
-			} else {
-				log_warn("status data of %s: %s", id, err);
-			}
+		if (have_sd) {
+			if (sd.report.member_id && !rec.etcd_id)
+				rec.etcd_id = sd.report.member_id;
+			if (t)
+				t->raft_index = sd.report.raft_index;
 		}
 	}
 	/* anything else (late news of a dead or removed member, a planned
