@@ -5,6 +5,7 @@
  * sched_*.c files each do one job on it:
  *   sched.c          start-up, ZooKeeper session/election/store, leader and
  *                    standby life, signals, the admin snapshot, re-planning
+ *   sched_mesos.c    the subscription (FrameworkInfo) and its events
  *   sched_offers.c   offers in hand, ExecutorInfo/TaskInfo building, ACCEPT
  *   sched_status.c   status updates (write, then acknowledge) and
  *                    reconciliation (explicit with backoff, implicit)
@@ -138,6 +139,7 @@ extern struct sched *sched_g;
 
 /* sched.c */
 int sched_run(const struct sched_config *cfg);
+void sched_exit(struct sched *s, int status);   /* stops the loop */
 void sched_replan(struct sched *s);          /* deferred, coalesced */
 void sched_done(struct sched *s);            /* busy = false, then re-plan */
 void sched_retry_later(struct sched *s, uint64_t ms);
@@ -159,6 +161,11 @@ void sched_crash_point(const char *step);
 #else
 static inline void sched_crash_point(const char *step) { (void)step; }
 #endif
+
+/* sched_mesos.c: the subscription and its events */
+void sched_mesos_init(struct sched *s);
+int sched_mesos_start(struct sched *s);
+void sched_mesos_stop(struct sched *s);
 
 /* sched_offers.c */
 void sched_offers_add(struct sched *s, Mesos__V1__Offer *const *offers, size_t n);
