@@ -150,7 +150,7 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 						 .fits = sched_offer_fits(s, s->offers[i]) };
 	/* SAFETY.md section 2: no new action without a fresh fence */
 	w.leader = s->subscribed && sched_can_act(s);
-	w.reconciled = s->reconciled;
+	w.reconciled = s->reconciled && !sched_unknown_pending();
 	w.cluster_exists = cluster_exists;
 	w.healthy = s->healthy;
 	w.etcd_listed = s->etcd_listed;

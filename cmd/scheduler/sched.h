@@ -187,6 +187,9 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st);
 void sched_reconcile_start(struct sched *s);
 void sched_reconcile_stop(struct sched *s);
 bool sched_task_terminal_name(const char *state_name);
+/* Unknown tasks of ours wait for an etcd list: adopted or killed then. */
+bool sched_unknown_pending(void);
+void sched_unknown_decide(struct sched *s);   /* after a fresh etcd list */
 
 /* sched_act.c */
 void sched_act_plan(struct sched *s, const struct plan_world *w, const struct plan *p,

@@ -100,8 +100,10 @@ static void list_cb(struct etcd_call *c, const struct etcd_result *res, struct e
 	memset(&ans->members, 0, sizeof ans->members);
 	s->etcd_listed = true;
 	s->etcd_listed_ms = (int64_t)ev_now_ms(s->loop);
-	if (s->leader)
+	if (s->leader) {
 		sync_records(s);
+		sched_unknown_decide(s);
+	}
 	sched_replan(s);
 }
 

@@ -95,11 +95,71 @@ static void check_reconciled(struct sched *s)
 	sched_replan(s);
 }
 
-/* A task of ours the registry does not know (SAFETY.md section 1). */
-static void unknown_task(struct sched *s, const Mesos__V1__TaskStatus *st, const char *sname)
+/* Tasks of ours the registry does not know, waiting for an etcd member
+ * list to decide on (adopt or kill). The planner waits for them. */
+#define MAX_PENDING 16
+static struct pending {
+	char task_id[TASK_ID_MAX + 1];
+	char agent_id[TASK_ID_MAX + 1];
+	char state[REGISTRY_TASK_STATE_MAX + 1];
+} pending[MAX_PENDING];
+static size_t n_pending;
+static unsigned adopting;   /* adoption writes in flight */
+
+bool sched_unknown_pending(void)
+{
+	return n_pending > 0 || adopting > 0;
+}
+
+static void adopted(struct zk_store *st, int rc, const char *err, void *arg)
+{
+	struct sched *s = arg;
+	if (rc < 0)
+		log_error("adoption not recorded: %s; the next reconciliation tries again", err);
+	adopting--;
+	sched_replan(s);
+}
+
+/* Adopt the task when its peer URL is a member of etcd, else kill it
+ * (SAFETY.md section 1). Needs s->etcd_listed. */
+static void decide(struct sched *s, const char *id, const char *agent_id, const char *sname,
+		   const struct task_id_info *info)
+{
+	char url[IDENT_URL_MAX + 1];
+	snprintf(url, sizeof url, "http://%s:%u", info->host, info->peer_port);
+	const struct etcd_member *e = etcd_members_find_peer_url(&s->etcd_list, url);
+	if (e && agent_id && *agent_id) {
+		struct registry_record rec;
+		registry_record_init(&rec);
+		snprintf(rec.name, sizeof rec.name, "%s", info->name);
+		snprintf(rec.task_id, sizeof rec.task_id, "%s", id);
+		snprintf(rec.agent_id, sizeof rec.agent_id, "%s", agent_id);
+		snprintf(rec.host, sizeof rec.host, "%s", info->host);
+		rec.peer_port = info->peer_port;
+		rec.client_port = info->client_port;
+		rec.state = MEMBER_RUNNING;
+		rec.etcd_id = e->id;
+		rec.learner = e->is_learner;
+		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
+		log_info("adopting task %s: its peer URL %s is etcd member %llx", id, url,
+			 (unsigned long long)e->id);
+		if (sched_put(s, &rec, adopted, s) == 0)
+			adopting++;
+		return;
+	}
+	if (!sched_can_act(s)) {
+		log_warn("task %s is not ours to keep but the leader fence is stale: not killing", id);
+		return;
+	}
+	log_warn("killing task %s: not in the registry and its peer URL %s is no etcd member", id,
+		 url);
+	sched_kill(s->mesos, id, agent_id && *agent_id ? agent_id : NULL, NULL, NULL);
+}
+
+static void unknown_task(struct sched *s, const char *id, const char *agent_id,
+			 const char *sname)
 {
 	struct task_id_info info;
-	const char *id = st->task_id->value;
 	if (sched_task_terminal_name(sname))
 		return;
 	if (task_id_parse(id, &info) < 0 || info.kind == TASK_ID_OTHER) {
@@ -112,38 +172,32 @@ static void unknown_task(struct sched *s, const Mesos__V1__TaskStatus *st, const
 		return;
 	}
 	if (!s->etcd_listed) {
+		for (size_t i = 0; i < n_pending; i++)
+			if (strcmp(pending[i].task_id, id) == 0)
+				return;
+		if (n_pending == MAX_PENDING)
+			return;   /* the next implicit reconciliation brings it again */
+		struct pending *p = &pending[n_pending++];
+		snprintf(p->task_id, sizeof p->task_id, "%s", id);
+		snprintf(p->agent_id, sizeof p->agent_id, "%s", agent_id ? agent_id : "");
+		snprintf(p->state, sizeof p->state, "%s", sname);
 		log_info("task %s (%s) is not in the registry; deciding once the etcd member list "
 			 "is known", id, sname);
 		return;
 	}
-	char url[IDENT_URL_MAX + 1];
-	snprintf(url, sizeof url, "http://%s:%u", info.host, info.peer_port);
-	const struct etcd_member *e = etcd_members_find_peer_url(&s->etcd_list, url);
-	if (e && st->agent_id) {
-		struct registry_record rec;
-		registry_record_init(&rec);
-		snprintf(rec.name, sizeof rec.name, "%s", info.name);
-		snprintf(rec.task_id, sizeof rec.task_id, "%s", id);
-		snprintf(rec.agent_id, sizeof rec.agent_id, "%s", st->agent_id->value);
-		snprintf(rec.host, sizeof rec.host, "%s", info.host);
-		rec.peer_port = info.peer_port;
-		rec.client_port = info.client_port;
-		rec.state = MEMBER_RUNNING;
-		rec.etcd_id = e->id;
-		rec.learner = e->is_learner;
-		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
-		log_info("adopting task %s: its peer URL %s is etcd member %llx", id, url,
-			 (unsigned long long)e->id);
-		sched_put(s, &rec, NULL, NULL);
+	decide(s, id, agent_id, sname, &info);
+}
+
+void sched_unknown_decide(struct sched *s)
+{
+	struct task_id_info info;
+	if (!s->etcd_listed)
 		return;
-	}
-	if (!sched_can_act(s)) {
-		log_warn("task %s is not ours to keep but the leader fence is stale: not killing", id);
-		return;
-	}
-	log_warn("killing task %s: not in the registry and its peer URL %s is no etcd member", id,
-		 url);
-	sched_kill(s->mesos, id, st->agent_id ? st->agent_id->value : NULL, NULL, NULL);
+	for (size_t i = 0; i < n_pending; i++)
+		if (!zk_store_task_find(s->store, pending[i].task_id) &&
+		    task_id_parse(pending[i].task_id, &info) == 0)
+			decide(s, pending[i].task_id, pending[i].agent_id, pending[i].state, &info);
+	n_pending = 0;
 }
 
 void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
@@ -180,7 +234,7 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
 		t->answered = true;
 	if (!cur) {
 		if (s->leader && s->subscribed)
-			unknown_task(s, st, sname);
+			unknown_task(s, id, st->agent_id ? st->agent_id->value : NULL, sname);
 		goto ack;
 	}
 	struct registry_record rec = *cur;
