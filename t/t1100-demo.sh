@@ -51,6 +51,7 @@ test_expect_success 'scripts/demo --check exits 0: healthy, key read back, heale
 	grep -q "^demo: wrote and read back demo-key=demo-value" out &&
 	grep -q "^demo: killed the etcd of task etcd-" out &&
 	grep -q "^demo: task etcd-.* runs a new etcd" out &&
+	grep -q "^demo: etcdctl endpoint health: all 3 endpoints healthy" out &&
 	grep -q "^demo: after the kill: healthy with 3 members" out &&
 	grep -q "^demo: demo-key still reads demo-value" out &&
 	grep -q "^demo: stopped; nothing left running" out &&
