@@ -308,6 +308,16 @@ static void store_loaded(struct zk_store *st, int rc, const char *err, void *arg
 		sched_exit(s, 0);
 		return;
 	}
+	for (size_t i = 0; i < zk_store_reseed_count(s->store); i++) {
+		const char *json;
+		size_t len;
+		const char *id = zk_store_reseed_at(s->store, i, &json, &len);
+		if (!strstr(json, "\"step\":\"done\"") && !strstr(json, "\"step\":\"stuck\""))
+			log_warn("reseed %s was left unfinished by an earlier leader (%s); this build "
+				 "does not resume it: its fenced members stay fenced, and a new reseed "
+				 "(POST /reseed, or -auto-reseed after -reseed-timeout) fences them "
+				 "again", id, json);
+	}
 	log_info("leading framework \"%s\": %zu task records, next member %llu",
 		 s->cfg->framework_name, zk_store_task_count(s->store),
 		 (unsigned long long)zk_store_next_member_peek(s->store));

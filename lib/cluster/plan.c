@@ -281,6 +281,18 @@ void plan_next(const struct plan_world *w, struct plan *p)
 		return;
 	}
 
+	/* 1b. a running member that a healthy cluster no longer lists was
+	 * removed (a reseed's force, an operator): it can never rejoin */
+	for (size_t i = 0; i < w->n_members && w->healthy; i++) {
+		const struct plan_member *m = &w->members[i];
+		if (m->state == MEMBER_RUNNING && !m->foreign && !etcd_find(w, m)) {
+			push(p, ACT_MARK_REMOVED, (int)i, -1, 0,
+			     "running member is no longer in etcd: it was removed");
+			answer_offers(w, p, used, false);
+			return;
+		}
+	}
+
 	/* 2. a learner nobody explains blocks every later join (etcd allows one) */
 	for (size_t i = 0; i < w->n_etcd_members; i++) {
 		const struct plan_etcd_member *e = &w->etcd_members[i];

@@ -94,6 +94,21 @@ static void scenarios(void)
 	w.members = NULL;
 	w.n_members = 0;
 
+	{
+		struct plan_world g = base_world();
+		g.members = running3;
+		g.n_members = 3;
+		g.etcd_members = etcd3;
+		g.n_etcd_members = 1;   /* a forced survivor lists only itself */
+		plan_next(&g, &p);
+		ok(count(&p, ACT_MARK_REMOVED) == 1 && first(&p, ACT_MARK_REMOVED)->member == 1 &&
+		   count(&p, ACT_PLAN_MEMBER) == 0,
+		   "a running member a healthy cluster no longer lists is marked removed");
+		g.healthy = false;
+		plan_next(&g, &p);
+		ok(count(&p, ACT_MARK_REMOVED) == 0, "not while the cluster is unhealthy");
+	}
+
 	struct plan_offer two_agents[] = { { "a1", true }, { "a1", true }, { "a2", true } };
 	w.offers = two_agents;
 	plan_next(&w, &p);
