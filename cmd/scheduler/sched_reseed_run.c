@@ -256,6 +256,21 @@ static void on_answer(struct sched *s, const char *task_id, const struct fw_mess
 			m->answered = true;
 			m->fenced = a->fence.fenced;
 			m->ans = a->fence;
+			/* etcd did not answer its executor: our own last sample of
+			 * it may be newer than the executor's */
+			const struct sched_task *t = sched_task_get(s, m->task_id, false);
+			for (size_t k = t && a->fence.from != FW_FROM_ETCD ? t->n_samples : 0; k-- > 0;) {
+				const struct health_sample *h = &t->samples[k];
+				if (!h->reachable)
+					continue;
+				if (m->ans.has_data && h->raft_index > m->ans.raft_index) {
+					m->ans.raft_index = h->raft_index;
+					m->ans.raft_term = h->raft_term;
+					m->ans.applied_index = h->raft_applied_index;
+					m->ans.from = FW_FROM_LAST_SAMPLE;
+				}
+				break;
+			}
 			log_info("reseed %s: %s fenced (raft index %llu, term %llu, from %s)", rs.id,
 				 m->name, (unsigned long long)a->fence.raft_index,
 				 (unsigned long long)a->fence.raft_term,
