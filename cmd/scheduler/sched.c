@@ -416,10 +416,44 @@ static bool master_is_loopback(const char *m)
 	       strncmp(m, "::1", 3) == 0;
 }
 
+/* -admin-token-file: the token is the file's first line without its line
+ * end or trailing blanks. An empty or unreadable file stops the start:
+ * running the mutating endpoints unprotected by mistake is worse. */
+static int read_token_file(const char *path, char *out, size_t outlen)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		int e = errno;
+		log_error("-admin-token-file=\"%s\": %s", path, strerror(e));
+		return -e;
+	}
+	if (!fgets(out, (int)outlen, f))
+		out[0] = '\0';
+	fclose(f);
+	size_t n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' ' ||
+		     out[n - 1] == '\t'))
+		out[--n] = '\0';
+	if (n == 0) {
+		log_error("-admin-token-file=\"%s\": the file holds no token; put the token "
+			  "on its first line", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int setup_servers(struct sched *s)
 {
 	const struct sched_config *c = s->cfg;
+	char token_buf[512];
+	const char *token = c->admin_token;
 	int rc;
+
+	if (c->admin_token_file && *c->admin_token_file) {
+		if ((rc = read_token_file(c->admin_token_file, token_buf, sizeof token_buf)) < 0)
+			return rc;
+		token = token_buf;
+	}
 
 	struct http_server_config ac = { .port = (uint16_t)c->admin_port, .name = "admin" };
 	if ((rc = http_server_new(&s->admin_srv, s->loop, &ac)) < 0) {
@@ -428,10 +462,12 @@ static int setup_servers(struct sched *s)
 		return rc;
 	}
 	struct admin_config adc = {
-		.token = c->admin_token, .snapshot = snapshot_cb, .reseed = sched_reseed_request,
+		.token = token, .snapshot = snapshot_cb, .reseed = sched_reseed_request,
 		.teardown = sched_teardown_request, .arg = s,
 	};
-	if ((rc = admin_new(&s->admin, s->admin_srv, &adc)) < 0) {
+	rc = admin_new(&s->admin, s->admin_srv, &adc);
+	explicit_bzero(token_buf, sizeof token_buf);
+	if (rc < 0) {
 		log_error("cannot set up the admin API: %s", strerror(-rc));
 		return rc;
 	}
