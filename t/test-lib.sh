@@ -119,8 +119,14 @@ if [[ -z ${EM_ISOLATED:-} ]]; then
 			exit 0
 		fi
 		export EM_ISOLATED=1
+		# Ports the kernel picks (listen on port 0, outgoing connections)
+		# come from 40000-60999 inside the namespace, so they never land in
+		# the ranges mesos-sim offers (31000 + 1000 per agent) or the ones
+		# free_port hands out (20000-31999).
 		exec unshare "${_em_ns[@]}" bash -c \
-			'ip link set lo up || exit 1; exec bash "$0" "$@"' \
+			'ip link set lo up || exit 1
+			 echo "40000 60999" 2>/dev/null >/proc/sys/net/ipv4/ip_local_port_range
+			 exec bash "$0" "$@"' \
 			"$(realpath "$0")" "$@"
 	fi
 fi
