@@ -359,8 +359,10 @@ int res_list_add_copy(struct res_list *l, const Mesos__V1__Resource *r)
 	/* Only allocation can fail here: the bytes are our own. */
 	Mesos__V1__Resource *copy = mesos__v1__resource__unpack(NULL, len, buf);
 	free(buf);
+	/* protobuf-c re-packs unknown fields of nested messages in a form it
+	 * then refuses: such a resource cannot be copied (a fuzz finding). */
 	if (!copy)
-		return -ENOMEM;
+		return -EPROTO;
 	l->v[l->n++] = copy;
 	return 0;
 }
@@ -377,6 +379,8 @@ static int emit(struct res_list *out, const struct res_pool *p, const struct res
 	int rc = -ENOMEM;
 
 	r.set = NULL;
+	r.base.n_unknown_fields = 0;
+	r.base.unknown_fields = NULL;
 	if (e->kind == K_PORTS) {
 		rv = calloc(ng, sizeof *rv);
 		rp = calloc(ng, sizeof *rp);
@@ -610,6 +614,18 @@ int res_pool_take_launch(struct res_pool *p, const struct res_need *exec_need,
 
 	if ((exec_need && exec_need->n_ports > 0) || (task_need->n_ports > 0 && !ports_out))
 		return -EINVAL;
+	/* Fit first, without output: a need that does not fit is -ENOSPC
+	 * whatever happens while building resources for the part that fits. */
+	rc = pool_clone(&w, p);
+	if (rc < 0)
+		return rc;
+	if (exec_need)
+		rc = take_core(&w, exec_need, reserved_role, NULL, NULL);
+	if (rc == 0)
+		rc = take_core(&w, task_need, reserved_role, NULL, NULL);
+	res_pool_finish(&w);
+	if (rc < 0)
+		return rc;
 	rc = pool_clone(&w, p);
 	if (rc < 0)
 		return rc;

@@ -41,7 +41,8 @@
  *
  * Errors: -EINVAL (a need that is negative, NaN, too large, asks for
  * more than 1024 ports, or lists a port twice), -ENOSPC (the offer cannot hold the need; nothing was
- * taken), -ENOMEM. A failing take leaves the pool and the output lists
+ * taken), -EPROTO (it fits, but an offered resource could not be copied:
+ * protobuf-c cannot re-pack unknown fields of its nested messages), -ENOMEM. A failing take leaves the pool and the output lists
  * exactly as they were. Input from the network (odd values, begin > end,
  * NaN scalars) is skipped, never trusted.
  */
