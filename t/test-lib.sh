@@ -318,10 +318,30 @@ _em_run_test() {
 	fi
 	_em_failed=$(( _em_failed + 1 ))
 	echo "not ok $_em_count - $desc"
-	printf '#   failed: %s (exit status %d)\n#   test body:\n' "$last" "$rc"
-	_em_quote_lines <<<"$body"
-	printf '#   output (last 80 lines):\n'
-	tail -n 80 "$out" | _em_quote_lines
+	# The diagnosis goes to stderr too: "meson test --print-errorlogs"
+	# (what CI shows) prints a TAP test's stderr, not its stdout.
+	local diag
+	diag=$(printf '#   failed: %s (exit status %d)\n#   test body:\n' "$last" "$rc"
+		_em_quote_lines <<<"$body"
+		printf '#   output (last 80 lines):\n'
+		tail -n 80 "$out" | _em_quote_lines)
+	printf '%s\n' "$diag"
+	{
+		echo "# not ok $_em_count - $desc"
+		printf '%s\n' "$diag"
+		_em_dump_daemon_logs
+	} >&"$_em_err_fd"
+}
+
+# The last lines of every daemon log of this test, for a failure seen only
+# in CI output.
+_em_dump_daemon_logs() {
+	local f
+	for f in "$EM_TMP"/*.log; do
+		[[ -f $f ]] || continue
+		echo "#   --- ${f##*/} (last 15 lines)"
+		tail -n 15 "$f" | _em_quote_lines
+	done
 }
 
 test_expect_success() {

@@ -390,7 +390,13 @@ int jw_str(cJSON *obj, const char *key, const char *v)
 
 int jw_int(cJSON *obj, const char *key, long long v)
 {
-	return cJSON_AddNumberToObject(obj, key, (double)v) ? 0 : -ENOMEM;
+	/* Written as raw text, not cJSON_AddNumberToObject: cJSON prints a
+	 * double with 15 digits whenever that reads back within DBL_EPSILON,
+	 * so 8921352816802469 came back as 8921352816802470 (found by
+	 * fuzz_registry_record). Integers must round-trip exactly. */
+	char tmp[24];
+	snprintf(tmp, sizeof(tmp), "%lld", v);
+	return cJSON_AddRawToObject(obj, key, tmp) ? 0 : -ENOMEM;
 }
 
 int jw_u64(cJSON *obj, const char *key, uint64_t v)

@@ -101,6 +101,24 @@ static void round_trips(void)
 		   drc ? ": " : "", drc ? err : "");
 		free(json);
 	}
+	/* Every whole millisecond up to 2^53 reads back exactly (cJSON's own
+	 * number printer rounded 8921352816802469 to ...470). */
+	static const uint64_t ms[] = { 8921352816802469ull, 9007199254740991ull,
+				       (1ull << 53), 4503599627370497ull, 1764084012345ull };
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		struct registry_record r, back;
+		char err[256];
+		int rc;
+		sample(&r);
+		r.planned_ms = ms[i];
+		r.updated_ms = ms[i] - 1;
+		char *json = enc(&r, &rc, err, sizeof(err));
+		int drc = json ? registry_record_decode(&back, json, strlen(json), err, sizeof(err)) : rc;
+		ok(rc == 0 && drc == 0 && back.planned_ms == ms[i] && back.updated_ms == ms[i] - 1,
+		   "milliseconds %llu round-trip exactly%s%s", (unsigned long long)ms[i],
+		   drc ? ": " : "", drc ? err : "");
+		free(json);
+	}
 }
 
 static void defaults(void)
