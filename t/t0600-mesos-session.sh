@@ -295,4 +295,13 @@ test_expect_success ZOOKEEPER 'no leader in ZooKeeper is tolerated; the next lea
 	! grep -q "Sanitizer\|runtime error" z.log
 '
 
+test_expect_success ZOOKEEPER 'a zk:// path that does not exist yet: followed once masters register' '
+	probe y --master=zk://$ZK/later/mesos --role=etcd --backoff-max-ms=1000 &&
+	wait_until 15 "grep -q \"no leading master\" y.log" &&
+	start_sim simlater --masters=1 --agents=1 --heartbeat=0.3 --zk=zk://$ZK/later/mesos &&
+	LM=$(sed -n "s/^masters=//p" simlater.port) &&
+	wait_until 20 "has y \"^subscribed fw=.*master=http://127.0.0.1:$LM/\"" &&
+	pcmd y quit && wait_until 10 "has y ^exit"
+'
+
 test_done

@@ -65,11 +65,14 @@ static bool report(struct master_detect *d, const struct master_addr *leader, co
 	return true;
 }
 
+/* The answer to the exists watch set after listing found no path. If the
+ * path was created between the list and this call, the watch (which fires
+ * on creation) will never fire: list again now. */
 static void exists_done(int rc, const struct Stat *st, void *arg)
 {
-	(void)rc;
 	(void)st;
-	(void)arg;
+	if (rc == ZOK)
+		relist(arg);
 }
 
 static void on_watch(int type, const char *path, void *arg)
