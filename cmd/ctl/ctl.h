@@ -164,5 +164,6 @@ int ctl_cmd_endpoints(struct ctl *c);
 int ctl_cmd_reseed(struct ctl *c);
 int ctl_cmd_wait(struct ctl *c);
 int ctl_cmd_teardown(struct ctl *c);
+int ctl_cmd_fresh(struct ctl *c);
 
 #endif

@@ -346,3 +346,56 @@ int ctl_cmd_teardown(struct ctl *c)
 	cJSON_Delete(answer);
 	return CTL_OK;
 }
+
+/* After a total loss only: the scheduler refuses otherwise, and so does
+ * ctl, before asking anything. The confirmation the scheduler wants is its
+ * framework name, which /stats gives. */
+int ctl_cmd_fresh(struct ctl *c)
+{
+	cJSON *stats = NULL, *answer = NULL;
+	char name[256], recovery[1024], path[400], question[1600];
+	int rc = ctl_get_json(c, "/stats", &stats, false, NULL, 0);
+
+	if (rc != CTL_OK)
+		return rc;
+	bool lost = ctl_json_truthy(cJSON_GetObjectItemCaseSensitive(stats, "total_loss"));
+	char tmp[1024];
+	snprintf(name, sizeof name, "%s",
+		 ctl_json_text(cJSON_GetObjectItemCaseSensitive(stats, "framework_name"), tmp,
+			       sizeof tmp));
+	snprintf(recovery, sizeof recovery, "%s",
+		 ctl_json_text(cJSON_GetObjectItemCaseSensitive(stats, "recovery"), tmp,
+			       sizeof tmp));
+	cJSON_Delete(stats);
+	if (!lost) {
+		ctl_err(c, "%s reports no total loss: a fresh cluster is only for when no member "
+			   "is left (see `etcd-mesos ctl status`; a lost quorum is for `ctl reseed`)",
+			c->shown);
+		return CTL_FAIL;
+	}
+	if (!name[0] || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789-_.") != strlen(name)) {
+		ctl_err(c, "%s gave no usable framework_name in /stats (\"%s\"); is it an older "
+			   "scheduler? send POST /fresh-cluster?confirm=<framework name> yourself",
+			c->shown, name);
+		return CTL_FAIL;
+	}
+	snprintf(question, sizeof question,
+		 "TOTAL LOSS at %s: %s\n\nStart a new, EMPTY etcd cluster for framework \"%s\"?\n"
+		 "The lost cluster's data will not be in it.", c->shown, recovery, name);
+	rc = confirm(c, "start a fresh, empty cluster", question);
+	if (rc != CTL_OK)
+		return rc;
+	snprintf(path, sizeof path, "/fresh-cluster?confirm=%s", name);
+	rc = post(c, path, "the fresh cluster", &answer);
+	if (rc != CTL_OK)
+		return rc;
+	if (ctl_opts.json) {
+		ctl_print_json(stdout, answer);
+	} else {
+		printf("Fresh cluster:\n");
+		ctl_print_generic(stdout, answer, 2);
+	}
+	cJSON_Delete(answer);
+	return CTL_OK;
+}

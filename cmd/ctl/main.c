@@ -132,6 +132,15 @@ static const struct ctl_command commands[] = {
 	  "terminal on stdin and without --yes it refuses. Cannot be undone.\n\n"
 	  "Exit status: 0 torn down, 1 refused (401/403: bad token; other errors),\n"
 	  "2 scheduler unreachable or usage error, 4 not confirmed.\n" },
+	{ "fresh-cluster", ctl_cmd_fresh, "json yes",
+	  "after a total loss only: start a new, empty cluster",
+	  "Reads GET /stats; unless it reports a total loss (every member dead and its\n"
+	  "task gone) it refuses. Otherwise it shows the recovery steps, asks for\n"
+	  "confirmation on the terminal (type \"yes\") unless --yes, then sends\n"
+	  "POST /fresh-cluster?confirm=<framework name> (with the bearer token): the\n"
+	  "scheduler forgets the dead members and bootstraps a new, EMPTY cluster.\n\n"
+	  "Exit status: 0 started, 1 refused (no total loss; 401/403: bad token; other\n"
+	  "errors), 2 scheduler unreachable or usage error, 4 not confirmed.\n" },
 };
 
 #define NUM_COMMANDS (sizeof commands / sizeof *commands)
@@ -146,7 +155,8 @@ static const char exit_text[] =
 	"      command or argument), as in every mode: the line on stderr says which,\n"
 	"      and --check-config checks a command line without connecting anywhere\n"
 	"  3   wait, reseed: --timeout passed before the cluster was healthy\n"
-	"  4   reseed, teardown: not confirmed, or stdin is not a terminal and no --yes\n";
+	"  4   reseed, teardown, fresh-cluster: not confirmed, or stdin is not a\n"
+	"      terminal and no --yes\n";
 
 void ctl_usage(FILE *out)
 {

@@ -103,11 +103,35 @@ static void h_healthz(struct http_req *r, void *arg)
 	const struct admin_snapshot *s = a->cfg.snapshot(a->cfg.arg);
 	static const char yes[] = "{\"healthy\":true}\n";
 	static const char no[] = "{\"healthy\":false}\n";
+	cJSON *o;
+	char *text;
 
-	if (s && s->healthy)
+	if (s && s->healthy) {
 		http_respond_h(r, 200, json_type, no_store, yes, sizeof yes - 1);
+		return;
+	}
+	/* Unhealthy: say why, and after a total loss what to do, so that the
+	 * operator reading Marathon's failing health check has the steps. */
+	o = s ? cJSON_CreateObject() : NULL;
+	if (o) {
+		cJSON_AddBoolToObject(o, "healthy", false);
+		if (s->state)
+			cJSON_AddStringToObject(o, "state", s->state);
+		if (s->reason)
+			cJSON_AddStringToObject(o, "reason", s->reason);
+		if (s->total_loss) {
+			cJSON_AddBoolToObject(o, "total_loss", true);
+			if (s->recovery)
+				cJSON_AddStringToObject(o, "recovery", s->recovery);
+		}
+	}
+	text = o ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (text)
+		http_respond_h(r, 500, json_type, no_store, text, strlen(text));
 	else
 		http_respond_h(r, 500, json_type, no_store, no, sizeof no - 1);
+	free(text);
 }
 
 static int errno_status(int rc)
@@ -218,6 +242,29 @@ static void h_teardown(struct http_req *r, void *arg)
 	answer_result(r, a->cfg.teardown(a->cfg.arg, &res), &res, "teardown");
 }
 
+static void h_fresh(struct http_req *r, void *arg)
+{
+	struct admin *a = arg;
+	struct admin_result res = { 0 };
+	char confirm[256] = "";
+	int rc;
+
+	rc = http_req_query_get(r, "confirm", confirm, sizeof confirm);
+	if (rc < 0 && rc != -ENOENT) {
+		answer_error(r, 400, "confirm: not readable; send ?confirm=<framework name>",
+			     NULL, NULL);
+		return;
+	}
+	if (!mutating_ok(a, r, "/fresh-cluster"))
+		return;
+	if (!a->cfg.fresh) {
+		answer_error(r, 501, "this scheduler cannot start a fresh cluster", NULL, NULL);
+		return;
+	}
+	log_warn("admin: POST /fresh-cluster from %s", http_req_peer(r));
+	answer_result(r, a->cfg.fresh(a->cfg.arg, confirm, &res), &res, "fresh cluster");
+}
+
 int admin_new(struct admin **out, struct http_server *srv, const struct admin_config *cfg)
 {
 	const char *tok;
@@ -249,6 +296,8 @@ int admin_new(struct admin **out, struct http_server *srv, const struct admin_co
 		{ .method = "POST", .path = "/reseed", .fn = h_reseed, .arg = a,
 		  .bearer_token = tok, .same_origin = true },
 		{ .method = "POST", .path = "/teardown", .fn = h_teardown, .arg = a,
+		  .bearer_token = tok, .same_origin = true },
+		{ .method = "POST", .path = "/fresh-cluster", .fn = h_fresh, .arg = a,
 		  .bearer_token = tok, .same_origin = true },
 	};
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0] && rc == 0; i++)

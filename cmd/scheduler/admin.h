@@ -8,12 +8,15 @@
  *                      framework_id, is_leader, uptime_seconds
  *   GET  /membership   the members as a JSON list (the original's names
  *   GET  /members      rpcPort, slaveID... and ours peerPort, agentID...)
- *   GET  /healthz      200 {"healthy":true} when healthy, else 500
+ *   GET  /healthz      200 {"healthy":true} when healthy, else 500 with
+ *                      state and reason (and recovery after a total loss)
  *   GET  /metrics      Prometheus text exposition format 0.0.4
  *   GET  /             a self-contained HTML status page
  *   GET|POST /reseed   start a reseed; ?dry_run=1 shows the plan only
  *   POST /teardown     tear the framework down (SAFETY.md section 8)
- * /reseed and /teardown are mutating (SAFETY.md section 7): with a token
+ *   POST /fresh-cluster?confirm=<framework name>
+ *                      after a total loss only: start a fresh, empty cluster
+ * /reseed, /teardown and /fresh-cluster are mutating (SAFETY.md section 7): with a token
  * configured they need "Authorization: Bearer <token>" (401 otherwise;
  * compared in constant time by the server), and a request carrying
  * "Sec-Fetch-Site: cross-site" or an Origin other than its Host is
@@ -81,11 +84,15 @@ struct admin_snapshot {
 	bool healthy;
 	const char *state;           /* one word: "healthy", "degraded", ... */
 	const char *reason;          /* one line, why */
+	bool total_loss;             /* no member left (plan_total_loss) */
+	const char *recovery;        /* total loss: the operator's steps, one line */
+	uint64_t fresh_clusters;     /* fresh clusters started by an operator */
 	const char *leader;          /* etcd leader member name, NULL = none */
 	bool reseeding;
 	const char *reseed_id;       /* when reseeding */
 	const char *reseed_step;     /* when reseeding, e.g. "fence" */
 	const char *framework_id;
+	const char *framework_name;  /* -framework-name (/fresh-cluster's confirm) */
 	bool is_leader;              /* this scheduler holds the leader lock */
 	const char *leader_admin_url; /* on a standby: the leader's admin URL */
 	int64_t started_at_ms;       /* Unix time in ms the scheduler started */
@@ -104,13 +111,16 @@ struct admin_result {
 typedef const struct admin_snapshot *(*admin_snapshot_fn)(void *arg);
 typedef int (*admin_reseed_fn)(void *arg, bool dry_run, struct admin_result *res);
 typedef int (*admin_teardown_fn)(void *arg, struct admin_result *res);
+/* confirm: the ?confirm= value as sent ("" when absent). */
+typedef int (*admin_fresh_fn)(void *arg, const char *confirm, struct admin_result *res);
 
 struct admin_config {
 	const char *token;           /* NULL or "" = mutating routes open (copied) */
 	admin_snapshot_fn snapshot;  /* required */
 	admin_reseed_fn reseed;
 	admin_teardown_fn teardown;
-	void *arg;                   /* for all three callbacks */
+	admin_fresh_fn fresh;        /* POST /fresh-cluster */
+	void *arg;                   /* for every callback */
 };
 
 struct admin;

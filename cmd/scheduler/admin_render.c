@@ -75,12 +75,17 @@ int admin_render_stats(struct buf *out, const struct admin_snapshot *s)
 	ok = ok && add_str(o, "state", s->state);
 	ok = ok && add_str(o, "reason", s->reason);
 	ok = ok && add_str_or_null(o, "leader", s->leader);
+	ok = ok && cJSON_AddBoolToObject(o, "total_loss", s->total_loss);
+	if (s->total_loss)
+		ok = ok && add_str(o, "recovery", s->recovery);
+	ok = ok && add_u64(o, "fresh_clusters", s->fresh_clusters);
 	ok = ok && cJSON_AddBoolToObject(o, "reseeding", s->reseeding);
 	if (s->reseeding) {
 		ok = ok && add_str(o, "reseed_id", s->reseed_id);
 		ok = ok && add_str(o, "reseed_step", s->reseed_step);
 	}
 	ok = ok && add_str(o, "framework_id", s->framework_id);
+	ok = ok && add_str(o, "framework_name", s->framework_name);
 	ok = ok && cJSON_AddBoolToObject(o, "is_leader", s->is_leader);
 	if (!s->is_leader)
 		ok = ok && add_str_or_null(o, "leader_admin_url", s->leader_admin_url);
@@ -199,6 +204,9 @@ int admin_render_metrics(struct buf *out, const struct admin_snapshot *s)
 		  offsetof(struct admin_snapshot, cluster_livelocks) },
 		{ "etcd_mesos_cluster_reseeds_total", "counter", "reseeds started.",
 		  offsetof(struct admin_snapshot, cluster_reseeds) },
+		{ "etcd_mesos_fresh_clusters_total", "counter",
+		  "fresh, empty clusters started by an operator after a total loss.",
+		  offsetof(struct admin_snapshot, fresh_clusters) },
 	};
 	static const struct member_gauge mg[] = {
 		{ "etcd_mesos_member_up", "1 if the member answered the last health sample." },
@@ -225,6 +233,11 @@ int admin_render_metrics(struct buf *out, const struct admin_snapshot *s)
 			    "1 if this scheduler is the leader, 0 on a standby.");
 	if (rc == 0)
 		rc = sample(out, "etcd_mesos_is_leader", s->is_leader);
+	if (rc == 0)
+		rc = family(out, "etcd_mesos_total_loss", "gauge",
+			    "1 when no member of the cluster is left (an operator must act).");
+	if (rc == 0)
+		rc = sample(out, "etcd_mesos_total_loss", s->total_loss);
 	if (rc == 0)
 		rc = family(out, "etcd_mesos_reseeding", "gauge", "1 while a reseed runs.");
 	if (rc == 0)

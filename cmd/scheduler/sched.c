@@ -164,6 +164,11 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 	w.offers = offers;
 	w.n_offers = s->n_offers;
 	plan_next(&w, &p);
+	bool lost = plan_total_loss(&w);
+	if (lost && !s->total_loss)
+		log_error("TOTAL LOSS of etcd cluster \"%s\": %s", s->cfg->framework_name,
+			  SCHED_TOTAL_LOSS_RECOVERY);
+	s->total_loss = lost;
 	if (p.waiting != s->waiting) {
 		if (p.waiting)
 			log_info("waiting: %s", p.waiting);
@@ -246,9 +251,11 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 	snap.failed_servers = s->failed_servers;
 	snap.cluster_livelocks = s->cluster_livelocks;
 	snap.cluster_reseeds = s->cluster_reseeds;
-	snap.healthy = s->healthy;
+	snap.fresh_clusters = s->fresh_clusters;
+	snap.healthy = s->healthy && !s->total_loss;   /* the sample may lag a tick */
 	snap.is_leader = s->leader;
 	snap.framework_id = s->framework_id[0] ? s->framework_id : NULL;
+	snap.framework_name = s->cfg->framework_name;
 	snap.leader_admin_url = s->leader ? s->admin_url
 					  : (s->leader_admin_url[0] ? s->leader_admin_url : NULL);
 	snap.started_at_ms = s->started_at_ms;
@@ -268,6 +275,11 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 	} else if (!s->reconciled) {
 		snap.state = "reconciling";
 		snprintf(reason, sizeof reason, "reconciling tasks with Mesos");
+	} else if (s->total_loss) {
+		snap.state = "lost";
+		snprintf(reason, sizeof reason, "%s", PLAN_TOTAL_LOSS);
+		snap.total_loss = true;
+		snap.recovery = SCHED_TOTAL_LOSS_RECOVERY;
 	} else {
 		snap.state = s->healthy ? "healthy"
 					: (s->have_report ? health_verdict_name(s->report.verdict)
@@ -463,7 +475,7 @@ static int setup_servers(struct sched *s)
 	}
 	struct admin_config adc = {
 		.token = token, .snapshot = snapshot_cb, .reseed = sched_reseed_request,
-		.teardown = sched_teardown_request, .arg = s,
+		.teardown = sched_teardown_request, .fresh = sched_fresh_request, .arg = s,
 	};
 	rc = admin_new(&s->admin, s->admin_srv, &adc);
 	explicit_bzero(token_buf, sizeof token_buf);

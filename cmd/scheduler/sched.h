@@ -126,6 +126,8 @@ struct sched {
 	bool healthy;
 	bool livelock;              /* in a no-quorum episode */
 	int64_t livelock_since_ms;  /* loop time the episode began */
+	bool total_loss;            /* plan_total_loss at the last plan */
+	uint64_t fresh_clusters;    /* POST /fresh-cluster carried out */
 
 	struct sched_task tasks[SCHED_MAX_TASKS];
 
@@ -202,6 +204,15 @@ bool sched_tearing_down(void);
 
 /* sched_reseed.c: the admin API's reseed action (dry_run ranks) */
 int sched_reseed_request(void *arg, bool dry_run, struct admin_result *res);
+/* sched_fresh.c: POST /fresh-cluster after a total loss (admin.h) */
+int sched_fresh_request(void *arg, const char *confirm, struct admin_result *res);
+#define SCHED_TOTAL_LOSS_RECOVERY \
+	"every member died and Mesos confirmed their tasks gone, so no etcd process holds " \
+	"the data any more. Find out why (agent logs; etcd-mesos-operations(7), TOTAL LOSS). " \
+	"If the data matters, copy a member's data directory (member/snap/db) out of its " \
+	"agent sandbox before the agent cleans it up. Then start a new, EMPTY cluster with " \
+	"POST /fresh-cluster?confirm=<framework name> (etcd-mesos ctl fresh-cluster) and " \
+	"restore the data into it (etcdctl snapshot restore, then etcdctl make-mirror)."
 
 /* sched_reseed_run.c: the reseed itself (SAFETY.md section 4) */
 struct status_data;

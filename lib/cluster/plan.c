@@ -195,6 +195,20 @@ static void plan_bootstrap(const struct plan_world *w, struct plan *p, bool *use
 		      : "bootstrap a one-member seed cluster, then grow");
 }
 
+bool plan_total_loss(const struct plan_world *w)
+{
+	if (!w->cluster_exists || w->n_members == 0)
+		return false;
+	for (size_t i = 0; i < w->n_members; i++) {
+		const struct plan_member *m = &w->members[i];
+		bool gone = m->state == MEMBER_REMOVED ||
+			    (m->state == MEMBER_DEAD && m->task_terminal);
+		if (!gone)
+			return false;
+	}
+	return true;
+}
+
 void plan_next(const struct plan_world *w, struct plan *p)
 {
 	bool used[256] = { false };
@@ -247,6 +261,12 @@ void plan_next(const struct plan_world *w, struct plan *p)
 			p->waiting = "bootstrap: waiting for the initial members";
 		}
 		answer_offers(w, p, used, want_offers);
+		return;
+	}
+
+	if (plan_total_loss(w)) {
+		p->waiting = PLAN_TOTAL_LOSS;
+		answer_offers(w, p, used, false);
 		return;
 	}
 

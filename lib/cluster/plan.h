@@ -138,6 +138,16 @@ struct plan {
  * and a reason in out->waiting. */
 void plan_next(const struct plan_world *w, struct plan *out);
 
+/* Total loss: a cluster was bootstrapped (cluster_exists) and no member of
+ * it is left — every record is REMOVED, or DEAD with Mesos having
+ * confirmed its task terminal. No etcd process can hold the data any more
+ * (a member whose task Mesos still calls running might: that is a
+ * livelock, for the reseed). plan_next then launches nothing (waiting is
+ * PLAN_TOTAL_LOSS): only an operator may start a fresh, empty cluster. */
+bool plan_total_loss(const struct plan_world *w);
+#define PLAN_TOTAL_LOSS "total loss: no member of the cluster is left; nothing is " \
+	"launched until an operator starts a fresh, empty cluster"
+
 /* Quorum of n voters. */
 static inline int quorum_of(int n) { return n / 2 + 1; }
 

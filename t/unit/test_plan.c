@@ -4,6 +4,7 @@
 #include "tap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define M(name, agent, url, st) { name, agent, url, st, 0, false, false, false, false, false }
 
@@ -326,6 +327,68 @@ static void scenarios(void)
 	ok(count(&p, ACT_REMOVE_MEMBER) == 0 && p.waiting, "no etcd list: no membership change");
 }
 
+/* Total loss: judged only from records every one of which is gone, and
+ * then nothing starts, whatever the offers. */
+static void total_loss(void)
+{
+	static const struct {
+		const char *what;
+		bool cluster_exists;
+		enum member_state st[3];
+		bool terminal[3];
+		size_t n;
+		bool lost;
+	} rows[] = {
+		{ "every member dead, every task terminal", true,
+		  { MEMBER_DEAD, MEMBER_DEAD, MEMBER_DEAD }, { true, true, true }, 3, true },
+		{ "dead and removed, tasks terminal", true,
+		  { MEMBER_DEAD, MEMBER_REMOVED, MEMBER_DEAD }, { true, false, true }, 3, true },
+		{ "one dead member whose task Mesos still runs (livelock, not loss)", true,
+		  { MEMBER_DEAD, MEMBER_DEAD, MEMBER_DEAD }, { true, false, true }, 3, false },
+		{ "one member still running", true,
+		  { MEMBER_DEAD, MEMBER_RUNNING, MEMBER_DEAD }, { true, false, true }, 3, false },
+		{ "a learner launched", true,
+		  { MEMBER_DEAD, MEMBER_LAUNCHED, MEMBER_DEAD }, { true, false, true }, 3, false },
+		{ "a member planned", true,
+		  { MEMBER_DEAD, MEMBER_DEAD, MEMBER_PLANNED }, { true, true, false }, 3, false },
+		{ "no cluster was ever bootstrapped", false,
+		  { MEMBER_DEAD, MEMBER_DEAD, MEMBER_DEAD }, { true, true, true }, 3, false },
+		{ "no records at all", true, { 0 }, { false }, 0, false },
+	};
+	struct plan_offer offers[] = { { "a4", true }, { "a5", true }, { "a6", true } };
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		struct plan_member ms[3] = {
+			M("etcd-1", "a1", "http://h1:1", MEMBER_RUNNING),
+			M("etcd-2", "a2", "http://h2:1", MEMBER_RUNNING),
+			M("etcd-3", "a3", "http://h3:1", MEMBER_RUNNING),
+		};
+		for (size_t i = 0; i < rows[r].n; i++) {
+			ms[i].state = rows[r].st[i];
+			ms[i].task_terminal = rows[r].terminal[i];
+			ms[i].task_killed_sent = true;
+		}
+		struct plan_world w = base_world();
+		w.cluster_exists = rows[r].cluster_exists;
+		w.healthy = false;
+		w.etcd_listed = false;
+		w.suppressed = true;
+		w.members = ms;
+		w.n_members = rows[r].n;
+		w.offers = offers;
+		w.n_offers = 3;
+		struct plan p;
+		plan_next(&w, &p);
+		bool lost = plan_total_loss(&w);
+		bool quiet = count(&p, ACT_BOOTSTRAP) == 0 && count(&p, ACT_LAUNCH) == 0 &&
+			     count(&p, ACT_PLAN_MEMBER) == 0 && count(&p, ACT_REVIVE) == 0 &&
+			     count(&p, ACT_DECLINE) == 3;
+		bool said = p.waiting && strcmp(p.waiting, PLAN_TOTAL_LOSS) == 0;
+		ok(lost == rows[r].lost && (!lost || (quiet && said)) && (lost || !said),
+		   "total loss %s: %s (waiting: %s)", rows[r].lost ? "yes" : "no", rows[r].what,
+		   p.waiting ? p.waiting : "-");
+	}
+}
+
 /* ---- random worlds ---- */
 
 static bool membership_change(const struct plan_action *a, const struct plan_world *w)
@@ -352,6 +415,12 @@ static bool check_world(const struct plan_world *w, const struct plan *p, char *
 		}
 		if (membership_change(a, w))
 			changes++;
+		if (plan_total_loss(w) && (a->kind == ACT_BOOTSTRAP || a->kind == ACT_PLAN_MEMBER ||
+					   a->kind == ACT_LAUNCH || a->kind == ACT_ADD_LEARNER ||
+					   a->kind == ACT_REVIVE)) {
+			snprintf(why, n, "total loss, yet a member was started");
+			return false;
+		}
 		if ((a->kind == ACT_PLAN_MEMBER || a->kind == ACT_ADD_LEARNER) && !w->healthy) {
 			snprintf(why, n, "grew while unhealthy");
 			return false;
@@ -470,6 +539,7 @@ int main(void)
 	is_int(member_state_from_name("REMOVED"), MEMBER_REMOVED, "state from name");
 	is_int(member_state_from_name("nope"), -1, "unknown state name");
 	scenarios();
+	total_loss();
 	random_worlds();
 	return done_testing();
 }
