@@ -1,7 +1,7 @@
 #!/bin/bash
 # The executor program (etcd-mesos executor, run as ./etcd-mesos-executor
 # fetched into the sandbox) launched by mesos-sim's agent with the real
-# etcd 3.4, driven by t/helpers/exec_sched.c: STARTING then RUNNING only
+# etcd 3.4, driven by t/helpers/em-test-scheduler.c (-status-data): STARTING then RUNNING only
 # once etcd is healthy, restart in place, a crash loop ending in
 # TASK_FAILED with etcd's lines, KILL, SIGKILL of the executor, invalid
 # and too-new task data, and a 3-member cluster that loses two members and
@@ -10,8 +10,8 @@ test_description='the executor: one etcd member under Mesos'
 . "$(dirname "$0")/test-lib.sh"
 
 SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
-SCHED=$EM_BUILD_ROOT/t/exec_sched
-[[ -x $SIM && -x $SCHED ]] || skip_all "mesos-sim or exec_sched not built"
+SCHED=$EM_BUILD_ROOT/t/em-test-scheduler
+[[ -x $SIM && -x $SCHED ]] || skip_all "mesos-sim or em-test-scheduler not built"
 test_have_prereq BIN || skip_all 'the etcd-mesos binary is not built'
 test_have_prereq ETCD || skip_all 'etcd 3.4 is not installed'
 test_have_prereq CURL || skip_all 'curl is not installed'
@@ -78,7 +78,7 @@ test_expect_success 'mesos-sim and a scheduler' '
 	wait_until 10 "grep -q ^control= ports" &&
 	M=$(sed -n "s/^master=//p" ports) &&
 	mkfifo cmds && exec {CMD_FD}<>cmds &&
-	spawn sched bash -c "exec \"\$0\" \"\$@\" <cmds >$LOG" "$SCHED" 127.0.0.1:$M -checkpoint &&
+	spawn sched bash -c "exec \"\$0\" \"\$@\" <cmds >$LOG" "$SCHED" 127.0.0.1:$M -checkpoint -status-data &&
 	SCHED_PID=$SPAWNED_PID &&
 	wait_until 10 "has \"^SUBSCRIBED fw=\" && has \"^OFFERS n=\""
 '

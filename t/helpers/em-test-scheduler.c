@@ -1,9 +1,14 @@
 /*
  * em-test-scheduler — a scriptable Mesos v1 scheduler (protobuf) for
- * end-to-end tests of t/mesos-sim: the shell test writes commands on
- * stdin (fields separated by TABs) and reads one line per event.
+ * end-to-end tests of t/mesos-sim and of the real executor: the shell
+ * test writes commands on stdin (fields separated by TABs) and reads one
+ * line per event.
  *
- *   em-test-scheduler HOST:PORT [-checkpoint] [-killing]
+ *   em-test-scheduler HOST:PORT [-checkpoint] [-killing] [-status-data]
+ *
+ * Launch keys beyond the ones below: data=<TaskInfo.data> grace=<kill
+ * policy seconds>. Newlines in msg are printed as \n. With -status-data,
+ * UPDATE lines end with " data=<TaskStatus.data>" (newlines as \n).
  *
  * Commands:
  *   launch <task> <exec|-> key=value...  LAUNCH on an offer held (or
@@ -41,7 +46,7 @@ static struct http_client *cli;
 static char url[256];
 static char stream_id[256];
 static char fw_id[256];
-static bool opt_checkpoint, opt_killing, autoack = true;
+static bool opt_checkpoint, opt_killing, opt_status_data, autoack = true;
 static struct recordio_decoder dec;
 
 static struct offer { char id[256], agent[256]; } offers[MAXO];
@@ -138,6 +143,24 @@ static const char *enum_name(const ProtobufCEnumDescriptor *d, int v)
 	return ev ? ev->name : "?";
 }
 
+/* n bytes with newlines as \n and other control bytes as '?'. */
+static char *oneline(const char *p, size_t n)
+{
+	char *o = malloc(2 * n + 1), *q = o;
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n') {
+			*q++ = '\\';
+			*q++ = 'n';
+		} else {
+			*q++ = (unsigned char)p[i] < 0x20 ? '?' : p[i];
+		}
+	}
+	*q = '\0';
+	return o;
+}
+
 static void on_event(const Mesos__V1__Scheduler__Event *ev)
 {
 	switch (ev->type) {
@@ -173,12 +196,18 @@ static void on_event(const Mesos__V1__Scheduler__Event *ev)
 				 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
 				 b[11], b[12], b[13], b[14], b[15]);
 		}
-		say("UPDATE task=%s state=%s source=%s reason=%s uuid=%s agent=%s exec=%s msg=%s",
+		char *msg = oneline(st->message ? st->message : "", strlen(st->message ? st->message : ""));
+		char *data = oneline(st->has_data ? (const char *)st->data.data : "",
+				     st->has_data ? st->data.len : 0);
+		say("UPDATE task=%s state=%s source=%s reason=%s uuid=%s agent=%s exec=%s msg=%s%s%s",
 		    st->task_id->value, enum_name(&mesos__v1__task_state__descriptor, st->state),
 		    st->has_source ? enum_name(&mesos__v1__task_status__source__descriptor, st->source) : "-",
 		    st->has_reason ? enum_name(&mesos__v1__task_status__reason__descriptor, st->reason) : "-",
 		    u, st->agent_id ? st->agent_id->value : "-",
-		    st->executor_id ? st->executor_id->value : "-", st->message ? st->message : "");
+		    st->executor_id ? st->executor_id->value : "-", msg ? msg : "",
+		    opt_status_data ? " data=" : "", opt_status_data && data ? data : "");
+		free(msg);
+		free(data);
 		struct task *t = task_find(st->task_id->value, true);
 		if (t && st->has_uuid && st->uuid.len == 16) {
 			memcpy(t->uuid, st->uuid.data, 16);
@@ -316,6 +345,8 @@ static int cmd_launch(char **f, int n, char *err, size_t errlen)
 	Mesos__V1__Value__Scalar ts[2], es[2];
 	char *args[16];
 	size_t nu = 0, nv = 0, na = 0;
+	Mesos__V1__KillPolicy kp = MESOS__V1__KILL_POLICY__INIT;
+	Mesos__V1__DurationInfo gp = MESOS__V1__DURATION_INFO__INIT;
 
 	for (int i = 3; i < n; i++) {
 		char *v = strchr(f[i], '=');
@@ -327,6 +358,14 @@ static int cmd_launch(char **f, int n, char *err, size_t errlen)
 		} else if (strcmp(f[i], "shell") == 0) {
 			ci.has_shell = 1;
 			ci.shell = atoi(v) != 0;
+		} else if (strcmp(f[i], "data") == 0) {
+			ti.has_data = 1;
+			ti.data.data = (uint8_t *)v;
+			ti.data.len = strlen(v);
+		} else if (strcmp(f[i], "grace") == 0) {
+			gp.nanoseconds = (int64_t)(atof(v) * 1e9);
+			kp.grace_period = &gp;
+			ti.kill_policy = &kp;
 		} else if (strcmp(f[i], "arg") == 0 && na < 16) {
 			args[na++] = v;
 		} else if (strcmp(f[i], "uri") == 0 && nu < 8) {
@@ -487,7 +526,7 @@ static void run_pending(void)
 	}
 }
 
-static char g_in[16384];
+static char g_in[65536];
 static size_t g_in_len;
 
 static void stdin_cb(struct ev_loop *l, int fd, unsigned events, void *arg)
@@ -502,7 +541,7 @@ static void stdin_cb(struct ev_loop *l, int fd, unsigned events, void *arg)
 	char *nl;
 	while ((nl = memchr(g_in, '\n', g_in_len)) != NULL) {
 		size_t ll = (size_t)(nl - g_in);
-		char line[16384], err[256] = "", name[64];
+		char line[65536], err[256] = "", name[64];
 		memcpy(line, g_in, ll);
 		line[ll] = '\0';
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(line, "\t"), line);
@@ -527,7 +566,7 @@ static void stdin_cb(struct ev_loop *l, int fd, unsigned events, void *arg)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: em-test-scheduler HOST:PORT [-checkpoint] [-killing]\n");
+		fprintf(stderr, "usage: em-test-scheduler HOST:PORT [-checkpoint] [-killing] [-status-data]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -535,6 +574,8 @@ int main(int argc, char **argv)
 			opt_checkpoint = true;
 		else if (strcmp(argv[i], "-killing") == 0)
 			opt_killing = true;
+		else if (strcmp(argv[i], "-status-data") == 0)
+			opt_status_data = true;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(url, sizeof(url), "http://%s/api/v1/scheduler", argv[1]);
