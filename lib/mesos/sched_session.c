@@ -1,6 +1,7 @@
-/* sched_session — the scheduler's subscription: SUBSCRIBE, the event
- * stream, redirects, backoff, heartbeats, the ZooKeeper leader; see
- * sched_session.h (calls are in sched_calls.c). */
+/* sched_session — the scheduler's subscription: SUBSCRIBE, the stream,
+ * redirects, backoff, the ZooKeeper leader; see sched_session.h (events
+ * and the heartbeat watchdog are in sched_session_events.c, calls in
+ * sched_calls.c). */
 #include "mesos/sched_session_int.h"
 
 #include <errno.h>
@@ -13,8 +14,6 @@
 #include "base/strutil.h"
 
 #define MAX_REDIRECTS 5
-
-typedef Mesos__V1__Scheduler__Event Event;
 
 static void connect_now(struct sched_session *s);
 static void on_lookup(int rc, const char *addr, void *arg);
@@ -68,7 +67,7 @@ static void stop_stream(struct sched_session *s)
 }
 
 /* The stream is gone; tells the owner if it was subscribed. false if freed. */
-static bool lose_stream(struct sched_session *s, const char *reason)
+bool sched_session_lose_stream(struct sched_session *s, const char *reason)
 {
 	bool was = s->state == ST_SUBSCRIBED || s->state == ST_STREAM;
 
@@ -91,7 +90,7 @@ static void on_retry(struct ev_loop *loop, void *arg)
 }
 
 /* Backs off, then subscribes again (to the next master of a list). */
-static void schedule_retry(struct sched_session *s, bool next_master)
+void sched_session_schedule_retry(struct sched_session *s, bool next_master)
 {
 	uint64_t ms;
 
@@ -108,153 +107,11 @@ static void schedule_retry(struct sched_session *s, bool next_master)
 	ev_timer_start(s->loop, &s->retry_timer, ms, 0);
 }
 
-static void stop_session(struct sched_session *s)
+void sched_session_stop_all(struct sched_session *s)
 {
 	stop_stream(s);
 	ev_timer_stop(s->loop, &s->retry_timer);
 	s->state = ST_STOPPED;
-}
-
-/* ---- events ---- */
-
-static void arm_watchdog(struct sched_session *s)
-{
-	uint64_t ms;
-
-	if (s->heartbeat_s > 0)
-		ms = (uint64_t)(s->heartbeat_s * 1000.0 * s->cfg.heartbeat_misses);
-	else
-		ms = s->cfg.subscribe_timeout_ms > 75000 ? s->cfg.subscribe_timeout_ms : 75000;
-	ev_timer_start(s->loop, &s->watchdog, ms ? ms : 1, 0);
-}
-
-static void on_watchdog(struct ev_loop *loop, void *arg)
-{
-	struct sched_session *s = arg;
-	char why[512];
-
-	(void)loop;
-	snprintf(why, sizeof why, "no event from %s for %u heartbeat intervals of %.1f s",
-		 s->stream_text, s->cfg.heartbeat_misses, s->heartbeat_s > 0 ? s->heartbeat_s : 15.0);
-	if (!lose_stream(s, why))
-		return;
-	schedule_retry(s, false);
-}
-
-static int on_error_event(struct sched_session *s, const char *msg)
-{
-	struct sched_error e = { SCHED_ERR_EVENT, 0, msg };
-
-	if (strcmp(msg, "Framework has been removed") == 0)
-		e.kind = SCHED_ERR_REMOVED;
-	else if (strcmp(msg, "Framework failed over") == 0)
-		e.kind = SCHED_ERR_FAILED_OVER;
-	log_error("mesos scheduler session: master %s sent ERROR \"%s\"%s", s->stream_text, msg,
-		  e.kind == SCHED_ERR_REMOVED ? " (the framework is gone for good)" :
-		  e.kind == SCHED_ERR_FAILED_OVER ? " (another scheduler subscribed with our id)" : "");
-	/* The master closes the stream after an ERROR; stop here. */
-	s->stats.stream_losses++;
-	stop_session(s);
-	if (s->cbs.on_error && !NOTIFY(s, s->cbs.on_error(s, &e, s->arg)))
-		return 1;
-	return 1;   /* stop reading: the stream is gone */
-}
-
-static int dispatch(struct sched_session *s, const Event *e, int type)
-{
-	s->stats.events++;
-	arm_watchdog(s);
-	switch (type) {
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED: {
-		const Mesos__V1__Scheduler__Event__Subscribed *sub = e->subscribed;
-		char *id;
-		if (!sub || !sub->framework_id || !sub->framework_id->value ||
-		    !sub->framework_id->value[0]) {
-			log_error("mesos scheduler session: SUBSCRIBED without a framework id "
-				  "from %s; reconnecting", s->stream_text);
-			return -EPROTO;
-		}
-		if (s->framework_id && strcmp(s->framework_id, sub->framework_id->value) != 0)
-			log_warn("mesos scheduler session: master gave framework id %s, "
-				 "we asked for %s", sub->framework_id->value, s->framework_id);
-		id = strdup(sub->framework_id->value);
-		if (!id)
-			return -ENOMEM;
-		free(s->framework_id);
-		s->framework_id = id;
-		s->heartbeat_s = sub->has_heartbeat_interval_seconds &&
-			sub->heartbeat_interval_seconds > 0 ? sub->heartbeat_interval_seconds : 15.0;
-		s->state = ST_SUBSCRIBED;
-		s->stats.subscribed++;
-		s->redirects = 0;
-		backoff_reset(&s->backoff);
-		arm_watchdog(s);
-		log_info("mesos scheduler session: subscribed to %s as framework %s "
-			 "(heartbeat every %.1f s)", s->stream_text, id, s->heartbeat_s);
-		if (s->cbs.on_subscribed && !NOTIFY(s, s->cbs.on_subscribed(s, sub, s->arg)))
-			return 1;
-		return 0;
-	}
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR:
-		return on_error_event(s, e->error && e->error->message ? e->error->message : "");
-	default:
-		break;
-	}
-	if (s->state != ST_SUBSCRIBED) {
-		log_warn("mesos scheduler session: event type %d before SUBSCRIBED from %s; "
-			 "ignored", type, s->stream_text);
-		return 0;
-	}
-	switch (type) {
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS:
-		if (e->offers && s->cbs.on_offers &&
-		    !NOTIFY(s, s->cbs.on_offers(s, e->offers->offers, e->offers->n_offers, s->arg)))
-			return 1;
-		break;
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__RESCIND:
-		if (e->rescind && e->rescind->offer_id && s->cbs.on_rescind &&
-		    !NOTIFY(s, s->cbs.on_rescind(s, e->rescind->offer_id, s->arg)))
-			return 1;
-		break;
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE:
-		if (e->update && e->update->status && s->cbs.on_update &&
-		    !NOTIFY(s, s->cbs.on_update(s, e->update->status, s->arg)))
-			return 1;
-		break;
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__MESSAGE:
-		if (e->message && s->cbs.on_message &&
-		    !NOTIFY(s, s->cbs.on_message(s, e->message, s->arg)))
-			return 1;
-		break;
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE:
-		if (e->failure && s->cbs.on_failure &&
-		    !NOTIFY(s, s->cbs.on_failure(s, e->failure, s->arg)))
-			return 1;
-		break;
-	case MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT:
-		s->stats.heartbeats++;
-		if (s->cbs.on_heartbeat && !NOTIFY(s, s->cbs.on_heartbeat(s, s->arg)))
-			return 1;
-		break;
-	default:   /* inverse offers, operation status, unknown: not ours */
-		log_v(1, "mesos scheduler session: ignoring event type %d", type);
-		break;
-	}
-	return 0;
-}
-
-static int on_event(const ProtobufCMessage *m, void *arg)
-{
-	struct sched_session *s = arg;
-	const Event *e = (const Event *)m;
-	uint64_t gen = s->stream_gen;
-	int rc = dispatch(s, e, e->has_type ? (int)e->type : 0);
-
-	/* Stop reading when a callback dropped this stream (rc 1 also covers
-	 * a callback that freed s: then s is not touched). */
-	if (rc == 0 && s->stream_gen != gen)
-		return 1;
-	return rc;
 }
 
 /* ---- the SUBSCRIBE request ---- */
@@ -291,14 +148,14 @@ static void sub_head(struct http_call *call, const struct http_reply *r, void *a
 				s->cfg.max_event_bytes);
 	s->reader_on = true;
 	s->state = ST_STREAM;
-	arm_watchdog(s);
+	sched_session_arm_watchdog(s);
 	return;
 bad:
 	/* A 200 stream never ends by itself: drop it here. */
 	s->sub = NULL;
 	http_call_cancel(call);
 	stop_stream(s);
-	schedule_retry(s, true);
+	sched_session_schedule_retry(s, true);
 }
 
 static void sub_body(struct http_call *call, const char *data, size_t len, void *arg)
@@ -315,7 +172,7 @@ static void sub_body(struct http_call *call, const char *data, size_t len, void 
 	}
 	if (!s->reader_on)
 		return;
-	rc = mesos_event_reader_feed(&s->reader, data, len, on_event, s);
+	rc = mesos_event_reader_feed(&s->reader, data, len, sched_session_on_event, s);
 	if (rc == 0 || rc == 1)
 		return;   /* 1: stopped (error event, or freed): touch nothing */
 	{
@@ -324,9 +181,9 @@ static void sub_body(struct http_call *call, const char *data, size_t len, void 
 			 strerror(-rc));
 		s->sub = NULL;   /* cancelled just below, by lose_stream */
 		http_call_cancel(call);
-		if (!lose_stream(s, why))
+		if (!sched_session_lose_stream(s, why))
 			return;
-		schedule_retry(s, false);
+		sched_session_schedule_retry(s, false);
 	}
 }
 
@@ -348,17 +205,17 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		int eof = r->err ? r->err : s->reader_on ? mesos_event_reader_eof(&s->reader) : 0;
 		snprintf(why, sizeof why, "the event stream from %s ended%s%s", s->stream_text,
 			 eof ? ": " : "", eof ? (r->errmsg ? r->errmsg : strerror(-eof)) : "");
-		if (!lose_stream(s, why))
+		if (!sched_session_lose_stream(s, why))
 			return;
-		schedule_retry(s, false);
+		sched_session_schedule_retry(s, false);
 		return;
 	}
 	if (r->err && st == 0) {
 		log_warn("mesos scheduler session: SUBSCRIBE to %s failed: %s",
 			 s->stream_text, r->errmsg ? r->errmsg : strerror(-r->err));
-		if (!lose_stream(s, "subscribe failed"))
+		if (!sched_session_lose_stream(s, "subscribe failed"))
 			return;
-		schedule_retry(s, true);
+		sched_session_schedule_retry(s, true);
 		return;
 	}
 	if (st == 307 || st == 302 || st == 301 || st == 308) {
@@ -386,7 +243,7 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		}
 		if (rc < 0) {
 			log_error("mesos scheduler session: %s redirected SUBSCRIBE: %s", from, err);
-			schedule_retry(s, true);
+			sched_session_schedule_retry(s, true);
 			return;
 		}
 		url_text(&to, text, sizeof text);
@@ -394,7 +251,7 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		if (++s->redirects > MAX_REDIRECTS) {
 			log_warn("mesos scheduler session: more than %d redirects in a row; "
 				 "backing off", MAX_REDIRECTS);
-			schedule_retry(s, true);
+			sched_session_schedule_retry(s, true);
 			return;
 		}
 		log_info("mesos scheduler session: %s is not the leader; redirected to %s",
@@ -411,7 +268,7 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 					 s->err_body.data ? s->err_body.data : "" };
 		log_error("mesos scheduler session: %s refused SUBSCRIBE: %d %s: \"%s\"",
 			  s->stream_text, st, http_status_text(st), e.message);
-		stop_session(s);   /* keeps nothing of err_body: copy first */
+		sched_session_stop_all(s);   /* keeps nothing of err_body: copy first */
 		{
 			char *msg = strdup(e.message);
 			e.message = msg ? msg : "";
@@ -425,7 +282,7 @@ static void sub_done(struct http_call *call, const struct http_reply *r, void *a
 		 s->stream_text, st, http_status_text(st),
 		 s->err_body.data ? s->err_body.data : "");
 	stop_stream(s);
-	schedule_retry(s, true);
+	sched_session_schedule_retry(s, true);
 }
 
 /* The redirect target's name is resolved: go there. */
@@ -438,7 +295,7 @@ static void on_lookup(int rc, const char *addr, void *arg)
 		log_error("mesos scheduler session: cannot resolve the leader's name \"%s\" "
 			  "from a redirect: %s; trying again (list every master in -master, "
 			  "or use zk://)", s->lookup_name, strerror(-rc));
-		schedule_retry(s, true);
+		sched_session_schedule_retry(s, true);
 		return;
 	}
 	str_copy(s->lookup_url.host, addr, sizeof s->lookup_url.host);
@@ -489,7 +346,7 @@ static void connect_now(struct sched_session *s)
 	if (rc < 0) {
 		log_error("mesos scheduler session: cannot encode SUBSCRIBE: %s", strerror(-rc));
 		buf_finish(&body);
-		schedule_retry(s, false);
+		sched_session_schedule_retry(s, false);
 		return;
 	}
 	hdr[nh++] = (struct http_kv){ "Content-Type", CT_PROTOBUF };
@@ -517,7 +374,7 @@ static void connect_now(struct sched_session *s)
 	if (rc < 0) {
 		s->sub = NULL;
 		log_warn("mesos scheduler session: %s", http_client_errmsg(s->http));
-		schedule_retry(s, true);
+		sched_session_schedule_retry(s, true);
 	}
 }
 
@@ -546,7 +403,7 @@ static void on_leader(struct master_detect *d, const struct master_addr *a, void
 	if (s->state == ST_STOPPED)
 		return;
 	/* A new leader: everything sent to the old one is void. */
-	if (!lose_stream(s, "the leading master changed"))
+	if (!sched_session_lose_stream(s, "the leading master changed"))
 		return;
 	if (!sched_calls_abort(s, -ECONNABORTED))
 		return;
@@ -641,7 +498,7 @@ int sched_session_new(const struct sched_session_config *cfg, const struct sched
 	s->arg = arg;
 	s->calls.next = s->calls.prev = &s->calls;
 	ev_timer_init(&s->retry_timer, on_retry, s);
-	ev_timer_init(&s->watchdog, on_watchdog, s);
+	ev_timer_init(&s->watchdog, sched_session_on_watchdog, s);
 	buf_init(&s->err_body);
 	rc = copy_config(s, cfg);
 	if (rc < 0)
@@ -714,7 +571,7 @@ int sched_session_start(struct sched_session *s)
 void sched_session_stop(struct sched_session *s)
 {
 	if (s)
-		stop_session(s);
+		sched_session_stop_all(s);
 }
 
 int sched_session_set_framework_id(struct sched_session *s, const char *id)
@@ -755,7 +612,7 @@ void sched_session_get_stats(const struct sched_session *s, struct sched_session
 
 static void teardown_io(struct sched_session *s)
 {
-	stop_session(s);
+	sched_session_stop_all(s);
 	sched_calls_drop(s);
 	master_detect_free(s->detect);
 	s->detect = NULL;

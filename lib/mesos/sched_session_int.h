@@ -99,6 +99,19 @@ struct sched_session {
 
 #define NOTIFY(s, call) ((s)->depth++, (call), (s)->depth--, !(s)->freed)
 
+/* sched_session.c, shared with sched_session_events.c: */
+/* Drops the stream, tells the owner; false if the owner freed s. */
+bool sched_session_lose_stream(struct sched_session *s, const char *reason);
+void sched_session_schedule_retry(struct sched_session *s, bool next_master);
+/* Stops the subscription and the stream (no callback). */
+void sched_session_stop_all(struct sched_session *s);
+
+/* sched_session_events.c: */
+void sched_session_arm_watchdog(struct sched_session *s);
+void sched_session_on_watchdog(struct ev_loop *loop, void *arg);
+/* The event reader's callback: 0 go on, 1 stop reading, <0 error. */
+int sched_session_on_event(const ProtobufCMessage *m, void *arg);
+
 /* Subscribed: a stream id and a framework id to put in calls. */
 bool sched_session_ready(const struct sched_session *s);
 /* Completes every call in flight with err (leader change); false if the
