@@ -97,6 +97,7 @@ test_expect_success 'LAUNCH: TASK_STARTING at once, TASK_RUNNING only once etcd 
 	     "$(grep -nE "^UPDATE task=t1 state=TASK_RUNNING" "$LOG" | head -1 | cut -d: -f1)" &&
 	upd t1 TASK_STARTING | grep -q "source=SOURCE_EXECUTOR" &&
 	upd t1 TASK_RUNNING | grep -Eq "data=\{\"v\":1,\"member_id\":\"[1-9][0-9]*\",\"raft_index\":\"[0-9]+\".*\"learner\":false.*\"state\":\"running\"" &&
+	upd t1 TASK_RUNNING | grep -Eq "\"applied_index\":\"[1-9][0-9]*\"" &&
 	test -d "$(sandbox E1)/etcd_data/member" && test -s "$(sandbox E1)/etcd.log"
 '
 

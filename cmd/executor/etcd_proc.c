@@ -201,6 +201,7 @@ void proc_set_state(struct etcd_proc *p, enum etcd_proc_state s, int wstatus,
 	e->ev = (struct etcd_proc_event){
 		.state = s, .from = p->state, .pid = p->pid, .member_id = p->member_id,
 		.raft_index = p->raft_index, .raft_term = p->raft_term,
+		.applied_index = p->applied_index,
 		.learner = p->learner, .restarts = p->restarts, .wstatus = wstatus,
 		.backoff_ms = s == ETCD_PROC_RESTARTING ? p->backoff_ms : 0,
 	};

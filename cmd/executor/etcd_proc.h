@@ -107,6 +107,7 @@ struct etcd_proc_event {
 	uint64_t member_id;           /* 0 until the member answered once */
 	uint64_t raft_index;          /* of the last status sample; 0 = none */
 	uint64_t raft_term;
+	uint64_t applied_index;       /* of the last status sample; 0 = none */
 	bool learner;                 /* the member said isLearner */
 	unsigned restarts;            /* unexpected exits restarted so far */
 	int wstatus;                  /* RESTARTING/FAILED/STOPPED/FENCED: the
@@ -197,7 +198,7 @@ struct etcd_proc_force_result {
 	int err;                       /* 0 healthy one-member cluster;
 					* -ETIMEDOUT, -ECANCELED */
 	bool repeated;
-	uint64_t member_id, raft_index, raft_term;
+	uint64_t member_id, raft_index, raft_term, applied_index;
 	const char *message;           /* on failure: why, with log lines */
 };
 

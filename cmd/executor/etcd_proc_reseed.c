@@ -141,6 +141,7 @@ static void force_done(struct etcd_proc *p, int err, const char *msg)
 	r->member_id = p->member_id;
 	r->raft_index = p->raft_index;
 	r->raft_term = p->raft_term;
+	r->applied_index = p->applied_index;
 	str_copy(p->force_msg, msg, sizeof p->force_msg);
 	log_info("etcd %s: force for reseed %s: %s", p->mc.name, p->force_id, msg);
 	etcd_proc_log_note(p->log, "force for reseed %s: %s", p->force_id, msg);

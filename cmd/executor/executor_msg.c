@@ -191,6 +191,7 @@ static void on_forced(struct etcd_proc *p, const struct etcd_proc_force_result *
 		if (r->raft_index) {
 			x->report.raft_index = r->raft_index;
 			x->report.raft_term = r->raft_term;
+			x->report.applied_index = r->applied_index;
 		}
 		x->report.state = MEMBER_RUN_RUNNING;
 		snprintf(ans.force.message, sizeof ans.force.message,

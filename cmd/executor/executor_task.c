@@ -201,6 +201,7 @@ static void on_state(struct etcd_proc *p, const struct etcd_proc_event *ev, void
 	if (ev->raft_index) {
 		x->report.raft_index = ev->raft_index;
 		x->report.raft_term = ev->raft_term;
+		x->report.applied_index = ev->applied_index;
 	}
 	x->report.learner = ev->learner;
 	/* etcd_proc logs the transition itself */
