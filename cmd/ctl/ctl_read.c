@@ -73,6 +73,11 @@ int ctl_cmd_status(struct ctl *c)
 		       text(stats, "reseed_id", t1, sizeof t1), text(stats, "reseed_step", t2, sizeof t2));
 	else
 		printf("reseed:      none running\n");
+	if (field(stats, "original")) {
+		char nx[1024];
+		printf("original:    %s: %s\n", text(stats, "original", t1, sizeof t1),
+		       text(stats, "original_next", nx, sizeof nx));
+	}
 	fmt_uptime(field(stats, "uptime_seconds"), up, sizeof up);
 	if (ctl_json_truthy(field(stats, "is_leader")))
 		printf("scheduler:   %s (leader, up %s)\n", c->shown, up);

@@ -72,6 +72,8 @@ struct admin_member {
 	uint64_t raft_index;
 	const char *client_url;
 	int64_t last_seen_ms;        /* Unix time in ms of the last answer; 0 = never */
+	bool foreign;                /* launched by the original etcd-mesos */
+	const char *version;         /* a foreign member's etcd version, or NULL */
 };
 
 struct admin_snapshot {
@@ -93,6 +95,10 @@ struct admin_snapshot {
 	const char *reseed_step;     /* when reseeding, e.g. "fence" */
 	const char *framework_id;
 	const char *framework_name;  /* -framework-name (/fresh-cluster's confirm) */
+	const char *original;        /* the move from the original etcd-mesos:
+				      * "found", "checking", "refused", "moving",
+				      * "finishing", "gone"; NULL = none */
+	const char *original_next;   /* one line: what was found, the next step */
 	bool is_leader;              /* this scheduler holds the leader lock */
 	const char *leader_admin_url; /* on a standby: the leader's admin URL */
 	int64_t started_at_ms;       /* Unix time in ms the scheduler started */

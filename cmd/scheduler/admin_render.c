@@ -86,6 +86,10 @@ int admin_render_stats(struct buf *out, const struct admin_snapshot *s)
 	}
 	ok = ok && add_str(o, "framework_id", s->framework_id);
 	ok = ok && add_str(o, "framework_name", s->framework_name);
+	if (s->original) {
+		ok = ok && add_str(o, "original", s->original);
+		ok = ok && add_str(o, "original_next", s->original_next);
+	}
 	ok = ok && cJSON_AddBoolToObject(o, "is_leader", s->is_leader);
 	if (!s->is_leader)
 		ok = ok && add_str_or_null(o, "leader_admin_url", s->leader_admin_url);
@@ -120,6 +124,9 @@ static cJSON *member_json(const struct admin_member *m)
 	ok = ok && add_u64(o, "raftIndex", m->raft_index);
 	ok = ok && add_str(o, "clientURL", m->client_url);
 	ok = ok && add_time(o, "lastSeen", m->last_seen_ms);
+	ok = ok && cJSON_AddBoolToObject(o, "foreign", m->foreign);
+	if (m->version)
+		ok = ok && add_str(o, "etcdVersion", m->version);
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;

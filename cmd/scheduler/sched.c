@@ -150,7 +150,7 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 						 .fits = sched_offer_fits(s, s->offers[i]) };
 	/* SAFETY.md section 2: no new action without a fresh fence */
 	w.leader = s->subscribed && sched_can_act(s);
-	w.reconciled = s->reconciled && !sched_unknown_pending();
+	w.reconciled = s->reconciled && !sched_unknown_pending() && !sched_original_pending();
 	w.cluster_exists = cluster_exists;
 	w.healthy = s->healthy;
 	w.etcd_listed = s->etcd_listed;
@@ -163,6 +163,8 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 	w.n_etcd_members = ne;
 	w.offers = offers;
 	w.n_offers = s->n_offers;
+	if (w.leader && w.reconciled)
+		sched_original_world(s, &w);
 	plan_next(&w, &p);
 	bool lost = plan_total_loss(&w);
 	if (lost && !s->total_loss)
@@ -232,7 +234,8 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 				.client_port = r->client_port, .agent_id = r->agent_id,
 				.task_id = r->task_id, .state = member_state_name(r->state),
 				.task_state = r->task_state, .learner = r->learner,
-				.client_url = urls[i],
+				.client_url = urls[i], .foreign = r->foreign,
+				.version = sched_original_version(r->task_id),
 			};
 			if (t) {
 				am[i].leader = t->leader;
@@ -256,6 +259,8 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 	snap.is_leader = s->leader;
 	snap.framework_id = s->framework_id[0] ? s->framework_id : NULL;
 	snap.framework_name = s->cfg->framework_name;
+	snap.original = s->leader ? sched_original_state() : NULL;
+	snap.original_next = s->leader ? sched_original_next() : NULL;
 	snap.leader_admin_url = s->leader ? s->admin_url
 					  : (s->leader_admin_url[0] ? s->leader_admin_url : NULL);
 	snap.started_at_ms = s->started_at_ms;
@@ -614,6 +619,7 @@ int sched_run(const struct sched_config *cfg)
 	sched_mesos_stop(s);
 	sched_health_stop(s);
 	sched_reconcile_stop(s);
+	sched_original_stop(s);
 	sched_reseed_stop(s);
 	zk_store_free(s->store);
 	zk_election_free(s->election);

@@ -226,6 +226,22 @@ void sched_reseed_message(struct sched *s, const char *executor_id, const void *
 void sched_reseed_status(struct sched *s, const char *task_id, bool terminal,
 			 const struct status_data *sd);
 
+/* sched_original.c: moving over from the original etcd-mesos (SAFETY.md
+ * section 9). _reconcile at reconciliation start; _status for a status
+ * of one of the original's tasks that is not in the registry; _pending
+ * while its tasks are unanswered or being recorded (the planner waits);
+ * _world sets the world's hold/adopt_foreign (and may finish the move);
+ * the rest feed /stats, /membership and ctl. */
+void sched_original_reconcile(struct sched *s);
+void sched_original_stop(struct sched *s);
+bool sched_original_pending(void);
+void sched_original_status(struct sched *s, const char *id, const char *agent_id,
+			   const char *sname, bool terminal);
+void sched_original_world(struct sched *s, struct plan_world *w);
+const char *sched_original_state(void);     /* NULL: nothing of the original */
+const char *sched_original_next(void);
+const char *sched_original_version(const char *task_id);   /* NULL: not known */
+
 /* sched_health.c */
 void sched_health_start(struct sched *s);
 void sched_health_stop(struct sched *s);

@@ -160,15 +160,14 @@ static void unknown_task(struct sched *s, const char *id, const char *agent_id,
 			 const char *sname)
 {
 	struct task_id_info info;
+	if (task_id_parse(id, &info) == 0 && info.kind == TASK_ID_ORIGINAL) {
+		sched_original_status(s, id, agent_id, sname, sched_task_terminal_name(sname));
+		return;
+	}
 	if (sched_task_terminal_name(sname))
 		return;
 	if (task_id_parse(id, &info) < 0 || info.kind == TASK_ID_OTHER) {
 		log_warn("status %s for task %s which is not an etcd member task: ignored", sname, id);
-		return;
-	}
-	if (info.kind == TASK_ID_ORIGINAL) {
-		log_info("task %s of the original etcd-mesos is %s: foreign, never killed without "
-			 "-adopt-original", id, sname);
 		return;
 	}
 	if (!s->etcd_listed) {
@@ -339,6 +338,7 @@ void sched_reconcile_start(struct sched *s)
 			t->answered = !needs_reconcile(r);
 	}
 	send_explicit(s);
+	sched_original_reconcile(s);
 	sched_reconcile(s->mesos, NULL, 0, NULL, NULL);   /* implicit */
 	s->reconcile_backoff_ms = RECONCILE_FIRST_MS;
 	ev_timer_start(s->loop, &s->reconcile_timer, s->reconcile_backoff_ms, 0);

@@ -231,12 +231,23 @@ void plan_next(const struct plan_world *w, struct plan *p)
 		return;
 	}
 
+	if (w->hold) {
+		p->waiting = w->hold;
+		answer_offers(w, p, used, false);
+		return;
+	}
+
 	plan_cleanup(w, p);
 
-	size_t live = 0;
+	size_t live = 0, foreign_live = 0;
 	for (size_t i = 0; i < w->n_members; i++)
-		if (is_live(&w->members[i]))
+		if (is_live(&w->members[i])) {
 			live++;
+			if (w->members[i].foreign)
+				foreign_live++;
+		}
+	/* replacing a foreign member: ours joins first (one over the size) */
+	size_t want = (size_t)w->target_size + (w->adopt_foreign && foreign_live ? 1 : 0);
 
 	bool booting = false;
 	for (size_t i = 0; i < w->n_members; i++)
@@ -377,7 +388,7 @@ void plan_next(const struct plan_world *w, struct plan *p)
 	for (size_t i = 0; i < w->n_etcd_members; i++)
 		if (!w->etcd_members[i].learner)
 			voters++;
-	if (live < (size_t)w->target_size) {
+	if (live < want) {
 		if (!w->healthy) {
 			p->waiting = "cluster unhealthy: no new member until it is healthy";
 			answer_offers(w, p, used, false);
@@ -385,24 +396,30 @@ void plan_next(const struct plan_world *w, struct plan *p)
 		}
 		int o = pick_offer(w, NULL, used, true);
 		if (o >= 0)
-			push(p, ACT_PLAN_MEMBER, -1, o, 0, "a member is missing: plan a new one");
+			push(p, ACT_PLAN_MEMBER, -1, o, 0,
+			     live >= (size_t)w->target_size
+				     ? "move over: plan one of ours to replace a foreign member"
+				     : "a member is missing: plan a new one");
 		else
 			p->waiting = "a member is missing: waiting for an offer on a free agent";
 		answer_offers(w, p, used, o < 0);
 		return;
 	}
 	if (live > (size_t)w->target_size && w->healthy) {
-		/* the newest of ours goes first */
+		/* a foreign member being replaced goes first, else the newest
+		 * of ours */
+		bool pick_foreign = w->adopt_foreign && foreign_live > 0;
 		for (size_t k = w->n_members; k-- > 0;) {
 			const struct plan_member *m = &w->members[k];
-			if (m->state != MEMBER_RUNNING || m->foreign)
+			if (m->state != MEMBER_RUNNING || m->foreign != pick_foreign)
 				continue;
 			const struct plan_etcd_member *e = etcd_find(w, m);
 			if (!e) {
 				push(p, ACT_MARK_REMOVED, (int)k, -1, 0, "surplus member is not in etcd");
 			} else if (removal_keeps_quorum(w, e)) {
 				push(p, ACT_REMOVE_MEMBER, (int)k, -1, e->id,
-				     "shrink: remove one member from etcd");
+				     pick_foreign ? "move over: remove one foreign member from etcd"
+						  : "shrink: remove one member from etcd");
 			} else {
 				p->waiting = "shrink would break quorum";
 			}

@@ -22,7 +22,10 @@
  *  - never add or launch a non-initial member while the cluster is not
  *    healthy (a replacement needs a working quorum to join);
  *  - never more live members than the target size, except transiently
- *    one learner while shrinking is not in progress.
+ *    one learner while shrinking is not in progress, and one more while
+ *    adopt_foreign replaces a foreign member (add ours, then remove theirs);
+ *  - with hold set, nothing but DECLINE and SUPPRESS (no kill, no
+ *    membership change).
  *
  * Ownership: the world is the caller's; struct plan holds pointers into
  * it (member indexes, offer indexes) and no allocations.
@@ -88,6 +91,11 @@ struct plan_world {
 	bool suppressed;         /* offers currently suppressed */
 	bool single_instance_per_agent;
 	int target_size;
+	const char *hold;        /* non-NULL: change nothing (foreign members found
+				  * and no -adopt-original, or its version gate
+				  * not passed); offers declined, waiting = hold */
+	bool adopt_foreign;      /* replace foreign members one at a time: one of
+				  * ours joins first, then one foreign leaves */
 
 	const struct plan_member *members;
 	size_t n_members;

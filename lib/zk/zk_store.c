@@ -318,3 +318,24 @@ int zk_store_purge(struct zk_store *st, zk_store_done_fn done, void *arg)
 	op->arg = arg;
 	return zs_op_start(op);
 }
+
+int zk_store_finish_original(struct zk_store *st, const char *note,
+			     zk_store_done_fn done, void *arg)
+{
+	struct zs_op *op;
+	int rc;
+
+	if (!note)
+		note = "";
+	if (strlen(note) > 4096)
+		return -EINVAL;
+	if (!(op = zs_op_new(st, ZS_ORIG_DONE, "original_moved", &rc)))
+		return rc;
+	if (zs_op_set_data(op, note, strlen(note)) < 0) {
+		zs_op_free(op);
+		return -ENOMEM;
+	}
+	op->done = done;
+	op->arg = arg;
+	return zs_op_start(op);
+}

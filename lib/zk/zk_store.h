@@ -27,9 +27,14 @@
  *                              reseed code; stored as given.
  *       teardown               tombstone (SAFETY.md §8): present = the
  *                              framework was torn down; data = a reason.
+ *       original_moved         the move from the original etcd-mesos is
+ *                              done (SAFETY.md §9); data = a note. Written
+ *                              in the multi that deletes the original's
+ *                              nodes; never read back by the load.
  *   <base>/<framework-name>_framework_id   } the original etcd-mesos's
  *   <base>/<framework-name>_reconciliation } nodes (SAFETY.md §9): read,
- *                              reported, never written here. The first is
+ *                              reported, never written here; deleted only
+ *                              by zk_store_finish_original(). The first is
  *                              the id as plain text, the second a JSON
  *                              object task id -> agent id.
  *
@@ -214,6 +219,14 @@ int zk_store_mark_teardown(struct zk_store *st, const char *reason,
  * (-EPERM otherwise); -EPROTO when a node was already gone (load, purge
  * again). */
 int zk_store_purge(struct zk_store *st, zk_store_done_fn done, void *arg);
+
+/* The move from the original etcd-mesos is done (SAFETY.md section 9):
+ * one fenced multi creates <root>/original_moved (data: note) and deletes
+ * the original's two nodes (those the mirror knows). Succeeds when the
+ * marker already exists (an earlier multi committed). -EINVAL (note over
+ * 4096 bytes), -EPROTO when a node to delete is already gone (reload). */
+int zk_store_finish_original(struct zk_store *st, const char *note,
+			     zk_store_done_fn done, void *arg);
 
 /* ---- from outside the election (ctl, standbys) ---- */
 

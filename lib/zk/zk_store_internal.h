@@ -44,6 +44,7 @@ enum zs_kind {
 	ZS_DEL_RESEED,
 	ZS_TEARDOWN,
 	ZS_PURGE,
+	ZS_ORIG_DONE,
 };
 
 struct zs_op {

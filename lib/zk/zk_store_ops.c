@@ -114,6 +114,10 @@ static int op_apply(struct zs_op *op)
 		m->have_fwid = false;
 		m->fwid[0] = '\0';
 		return 0;
+	case ZS_ORIG_DONE:
+		m->original.framework_id_found = false;
+		m->original.reconciliation_found = false;
+		return 0;
 	}
 	return 0;
 }
@@ -227,6 +231,9 @@ static void op_multi_done(int rc, const struct zk_multi *m, void *arg)
 		}
 		break;
 	case ZS_TEARDOWN:
+	case ZS_ORIG_DONE:
+		/* ORIG_DONE: the marker exists only if its multi (which also
+		 * deleted the original's nodes) committed: done before */
 		if (r1 == ZNODEEXISTS) {
 			op_succeeded(op);
 			return;
@@ -337,6 +344,13 @@ static int op_submit(struct zs_op *op)
 		break;
 	case ZS_PURGE:
 		rc = purge_ops(st, m);
+		break;
+	case ZS_ORIG_DONE:
+		rc = zk_multi_create(m, op->path, op->data, op->len, ZOO_PERSISTENT);
+		if (rc == 0 && st->m.original.framework_id_found)
+			rc = zk_multi_delete(m, st->orig_fwid, -1);
+		if (rc == 0 && st->m.original.reconciliation_found)
+			rc = zk_multi_delete(m, st->orig_recon, -1);
 		break;
 	}
 	if (rc < 0) {

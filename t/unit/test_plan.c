@@ -413,6 +413,10 @@ static bool check_world(const struct plan_world *w, const struct plan *p, char *
 			snprintf(why, n, "acted while not leader/reconciled");
 			return false;
 		}
+		if (w->hold && a->kind != ACT_DECLINE && a->kind != ACT_SUPPRESS) {
+			snprintf(why, n, "acted while on hold");
+			return false;
+		}
 		if (membership_change(a, w))
 			changes++;
 		if (plan_total_loss(w) && (a->kind == ACT_BOOTSTRAP || a->kind == ACT_PLAN_MEMBER ||
@@ -480,6 +484,97 @@ static bool check_world(const struct plan_world *w, const struct plan *p, char *
 	return true;
 }
 
+/* Moving over from the original (SAFETY.md section 9). */
+static void move_over(void)
+{
+	struct plan p;
+	struct plan_world w;
+	struct plan_offer offers[] = { { "a1", true }, { "a4", true } };
+	struct plan_member theirs[] = {
+		M("etcd-1448921329", "a1", "http://h1:1", MEMBER_RUNNING),
+		M("etcd-1448921330", "a2", "http://h2:1", MEMBER_RUNNING),
+		M("etcd-1448921331", "a3", "http://h3:1", MEMBER_RUNNING),
+		M("etcd-1", "a4", "http://h4:1", MEMBER_RUNNING),
+	};
+	struct plan_etcd_member etcd4[] = {
+		{ 11, "http://h1:1", false, true }, { 12, "http://h2:1", false, true },
+		{ 13, "http://h3:1", false, true }, { 14, "http://h4:1", false, true },
+	};
+	for (int i = 0; i < 3; i++)
+		theirs[i].foreign = true;
+
+	w = base_world();
+	w.members = theirs;
+	w.n_members = 3;
+	w.etcd_members = etcd4;
+	w.n_etcd_members = 3;
+	w.offers = offers;
+	w.n_offers = 2;
+	w.hold = "foreign members found";
+	plan_next(&w, &p);
+	ok(p.n == 3 && count(&p, ACT_DECLINE) == 2 && count(&p, ACT_SUPPRESS) == 1 &&
+	   p.waiting == w.hold, "hold: offers declined, offers suppressed, nothing else");
+	theirs[0].state = MEMBER_DEAD;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_DECLINE) == 2 && count(&p, ACT_KILL_TASK) == 0 &&
+	   count(&p, ACT_REMOVE_MEMBER) == 0, "hold: a dead foreign member is neither removed nor killed");
+	theirs[0].state = MEMBER_RUNNING;
+
+	w.hold = NULL;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 0 && count(&p, ACT_REMOVE_MEMBER) == 0 &&
+	   count(&p, ACT_DECLINE) == 2, "3 foreign, no adoption: nothing planned");
+
+	w.adopt_foreign = true;
+	plan_next(&w, &p);
+	const struct plan_action *a = first(&p, ACT_PLAN_MEMBER);
+	ok(a && a->offer == 1 && count(&p, ACT_DECLINE) == 1,
+	   "adopt: one of ours is planned on the free agent a4 first");
+	w.healthy = false;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 0, "adopt: not while the cluster is unhealthy");
+	w.healthy = true;
+
+	w.n_members = 4;
+	w.n_etcd_members = 4;
+	theirs[3].learner = true;
+	etcd4[3].learner = true;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PROMOTE) == 1 && count(&p, ACT_REMOVE_MEMBER) == 0,
+	   "adopt: ours is promoted before any foreign member leaves");
+	theirs[3].learner = false;
+	etcd4[3].learner = false;
+	plan_next(&w, &p);
+	a = first(&p, ACT_REMOVE_MEMBER);
+	ok(a && a->member >= 0 && theirs[a->member].foreign && count(&p, ACT_PLAN_MEMBER) == 0,
+	   "adopt: 4 voters: one foreign member leaves etcd");
+	theirs[2].state = MEMBER_REMOVED;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_KILL_TASK) == 1 && first(&p, ACT_KILL_TASK)->member == 2,
+	   "adopt: the removed foreign member's task is killed");
+	theirs[2].task_killed_sent = true;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 0, "adopt: its agent is busy until its task is gone");
+	theirs[2].task_terminal = true;
+	offers[1].agent_id = "a3";
+	plan_next(&w, &p);
+	ok(count(&p, ACT_FORGET) == 1 && count(&p, ACT_PLAN_MEMBER) == 1,
+	   "adopt: then forgotten, and the next of ours planned on its agent");
+
+	/* all moved: our three and nothing foreign: a steady state */
+	struct plan_member ours[] = {
+		M("etcd-1", "a1", "http://h1:1", MEMBER_RUNNING),
+		M("etcd-2", "a2", "http://h2:1", MEMBER_RUNNING),
+		M("etcd-3", "a3", "http://h3:1", MEMBER_RUNNING),
+	};
+	w.members = ours;
+	w.n_members = 3;
+	w.n_etcd_members = 3;
+	plan_next(&w, &p);
+	ok(count(&p, ACT_PLAN_MEMBER) == 0 && count(&p, ACT_REMOVE_MEMBER) == 0,
+	   "adopt with nothing foreign left: steady");
+}
+
 static void random_worlds(void)
 {
 	static const char *agents[] = { "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7" };
@@ -501,6 +596,8 @@ static void random_worlds(void)
 		w.suppressed = rand_r(&seed) % 2;
 		w.single_instance_per_agent = rand_r(&seed) % 5 != 0;
 		w.target_size = 3 + 2 * (int)(rand_r(&seed) % 3);
+		w.hold = rand_r(&seed) % 10 == 0 ? "on hold" : NULL;
+		w.adopt_foreign = rand_r(&seed) % 2;
 		size_t nm = rand_r(&seed) % 8, ne = 0, no = rand_r(&seed) % 6;
 		for (size_t i = 0; i < nm; i++) {
 			ms[i] = (struct plan_member){
@@ -508,6 +605,7 @@ static void random_worlds(void)
 				.state = (enum member_state)(rand_r(&seed) % 6),
 				.initial = rand_r(&seed) % 6 == 0, .learner = rand_r(&seed) % 4 == 0,
 				.task_terminal = rand_r(&seed) % 2, .task_killed_sent = rand_r(&seed) % 2,
+				.foreign = rand_r(&seed) % 4 == 0,
 			};
 			if (rand_r(&seed) % 4 != 0 && ms[i].state != MEMBER_PLANNED)
 				es[ne++] = (struct plan_etcd_member){ 100 + i, urls[i], ms[i].learner,
@@ -536,6 +634,7 @@ static void random_worlds(void)
 int main(void)
 {
 	is_str(member_state_name(MEMBER_LAUNCHED), "LAUNCHED", "state names");
+	move_over();
 	is_int(member_state_from_name("REMOVED"), MEMBER_REMOVED, "state from name");
 	is_int(member_state_from_name("nope"), -1, "unknown state name");
 	scenarios();
