@@ -34,6 +34,13 @@
  *     agentloss H:P CONTROL PA TIMEOUT   a running task's agent is killed:
  *                              RESCIND, then TASK_LOST/UNREACHABLE and
  *                              FAILURE after TIMEOUT s; restart
+ *     original H:P NAME N ETCD  stands in for the original etcd-mesos:
+ *                              framework NAME launches an N-member etcd
+ *                              cluster as command tasks (the original's
+ *                              task ids), waits for TASK_RUNNING, prints
+ *                              "framework_id ID", "task AGENT<TAB>ID<TAB>
+ *                              CLIENT_URL" lines and "reconciliation JSON",
+ *                              and leaves (failover timeout one day)
  *
  * Exit 0 when every check passed, 1 otherwise, 2 on usage errors. The
  * client is synchronous (blocking sockets with poll deadlines): it is a
@@ -570,6 +577,8 @@ int main(int argc, char **argv)
 		rc = sc_rcl(argv[3]);
 	else if (!strcmp(argv[1], "executor") && argc == 4)
 		rc = sc_executor(argv[3]);
+	else if (!strcmp(argv[1], "original") && argc == 6)
+		rc = sc_original(argv[3], atoi(argv[4]), argv[5]);
 	else if (!strcmp(argv[1], "rescind"))
 		rc = sc_rescind();
 	else

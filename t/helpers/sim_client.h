@@ -54,6 +54,7 @@ struct answer {
 
 struct fwopts {
 	const char *id;
+	const char *name;               /* NULL: "sim-client" */
 	double failover_timeout;
 	bool partition_aware;
 	const char *principal;
@@ -123,5 +124,6 @@ int sc_volumes(const char *work_dir);
 int sc_mutate(int n, unsigned seed);
 int sc_rcl(const char *work_dir);
 int sc_executor(const char *exe);
+int sc_original(const char *name, int n, const char *etcd);
 
 #endif

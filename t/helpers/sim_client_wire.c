@@ -343,7 +343,7 @@ int subscribe(struct conn *c, const struct fwopts *o, Mesos__V1__Scheduler__Even
 
 	init_call(&call, &fid, o->id, MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE);
 	fi.user = "root";
-	fi.name = "sim-client";
+	fi.name = o->name ? (char *)o->name : "sim-client";
 	fi.has_failover_timeout = 1;
 	fi.failover_timeout = o->failover_timeout;
 	fi.principal = (char *)o->principal;

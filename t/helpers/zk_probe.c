@@ -14,6 +14,7 @@
  *                                      server to restart; ends with
  *                                      "done: N failures")
  *   zk_probe get       URI PATH       (prints the data)
+ *   zk_probe put       URI PATH DATA  (creates it and its parents, or sets it)
  */
 #include <signal.h>
 #include <sys/wait.h>
@@ -340,6 +341,21 @@ static int scenario_get(const char *uri, const char *path)
 	return rc == ZOK ? 0 : 1;
 }
 
+static int scenario_put(const char *uri, const char *path, const char *data)
+{
+	struct sess x;
+	struct res r;
+	if (!sess_open(&x, uri, 10000))
+		return 1;
+	int rc = p_create(x.s, path, data, ZOO_PERSISTENT, true, &r);
+	if (rc == ZNODEEXISTS)
+		rc = p_set(x.s, path, data, -1, &r);
+	if (rc != ZOK)
+		fprintf(stderr, "zk_probe put %s: %s\n", path, zerror(rc));
+	zk_session_free(x.s);
+	return rc == ZOK ? 0 : 1;
+}
+
 /* ---- freeing from inside callbacks ---- */
 
 struct reentry {
@@ -543,8 +559,10 @@ int main(int argc, char **argv)
 		rc = scenario_reconnect(argv[2], argv[3]);
 	else if (argc == 4 && strcmp(argv[1], "get") == 0)
 		rc = scenario_get(argv[2], argv[3]);
+	else if (argc == 5 && strcmp(argv[1], "put") == 0)
+		rc = scenario_put(argv[2], argv[3], argv[4]);
 	else
-		fprintf(stderr, "usage: zk_probe crud|watch|multi|expire|reentry URI | auth URI-CREDS URI-PLAIN URI-WRONG | reconnect URI MARKER | get URI PATH\n");
+		fprintf(stderr, "usage: zk_probe crud|watch|multi|expire|reentry URI | auth URI-CREDS URI-PLAIN URI-WRONG | reconnect URI MARKER | get URI PATH | put URI PATH DATA\n");
 	ev_loop_free(loop);
 	log_shutdown();
 	return rc;
