@@ -155,9 +155,25 @@ int sched_put(struct sched *s, const struct registry_record *rec,
 /* Crash points (SAFETY.md section 1 test): in a build with
  * -Dcrash_points=true, EM_CRASH_AT=<step> in the environment makes the
  * scheduler exit at once (status 3, no clean-up, like a crash) right after
- * that step: fwid-stored, planned, added, launched (record written, ACCEPT
- * not sent), accepted, status-written (not acknowledged), promoted (record
- * not written), etcd-removed (record not written). */
+ * that step:
+ *   fwid-stored      framework id written, nothing reconciled
+ *   planned          PLANNED record written (the first of a bootstrap)
+ *   etcd-added       etcd member add (learner) answered, ADDED not written
+ *   added            ADDED record written, nothing launched
+ *   launched         LAUNCHED record written, ACCEPT not sent
+ *   accepted         the master answered the ACCEPT (LAUNCH)
+ *   running-written  RUNNING record written, the update not acknowledged
+ *   dead-written     DEAD record written (terminal status), not acknowledged
+ *   status-written   any status update's record written, not acknowledged
+ *   judged-dead      DEAD record written on the health verdict
+ *   promoted         etcd promote answered, record not written
+ *   promote-written  record of the promoted voter written
+ *   etcd-removed     etcd member remove answered, REMOVED not written
+ *   removed          REMOVED record written
+ *   killed           the master answered a KILL of a dead/removed member
+ *   forgotten        a REMOVED record deleted
+ *   adopted          a task missing from the registry recorded as RUNNING
+ *   orphan-killed    the master answered the KILL of a task not ours */
 #ifdef EM_CRASH_POINTS
 void sched_crash_point(const char *step);
 #else

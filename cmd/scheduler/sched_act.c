@@ -23,6 +23,7 @@ static struct act {
 	Mesos__V1__Offer *boot[PLAN_MAX_BOOT];
 	size_t n_boot, k;
 	bool initial;
+	const char *after;          /* crash point once its record is written */
 } act;
 
 static int offer_index(struct sched *s, const Mesos__V1__Offer *o)
@@ -62,6 +63,8 @@ static void written_done(struct zk_store *st, int rc, const char *err, void *arg
 		fail_later(s, 1000);
 		return;
 	}
+	if (act.after)
+		sched_crash_point(act.after);
 	sched_done(s);
 }
 
@@ -150,11 +153,12 @@ static void set_added(struct sched *s, uint64_t id)
 		sched_done(s);
 		return;
 	}
-	sched_crash_point("added");
+	sched_crash_point("etcd-added");
 	rec.state = MEMBER_ADDED;
 	rec.etcd_id = id;
 	rec.learner = true;
 	log_info("member %s is etcd learner %llx", rec.name, (unsigned long long)id);
+	act.after = "added";
 	if (sched_put(s, &rec, written_done, s) < 0)
 		fail_later(s, 1000);
 }
@@ -233,7 +237,6 @@ static void launched_written(struct zk_store *st, int rc, const char *err, void 
 		fail_later(s, 1000);
 		return;
 	}
-	sched_crash_point("accepted");
 	sched_done(s);
 }
 
@@ -254,6 +257,7 @@ static void promote_cb(struct etcd_call *c, const struct etcd_result *res,
 		}
 		rec.learner = false;
 		log_info("member %s promoted to a voter", rec.name);
+		act.after = "promote-written";
 		if (sched_put(s, &rec, written_done, s) < 0)
 			fail_later(s, 1000);
 		return;
@@ -280,6 +284,7 @@ static void set_removed(struct sched *s)
 	}
 	rec.state = MEMBER_REMOVED;
 	log_info("member %s removed from etcd", rec.name);
+	act.after = "removed";
 	if (sched_put(s, &rec, written_done, s) < 0)
 		fail_later(s, 1000);
 }
@@ -326,6 +331,13 @@ static void remove_cb(struct etcd_call *c, const struct etcd_result *res,
 }
 
 /* ---- dispatch ---- */
+
+/* The master answered a KILL: the crash point right after it. */
+static void kill_answered(struct sched_session *ss, const struct sched_call_result *r, void *arg)
+{
+	if (r->err == 0 && r->status / 100 == 2)
+		sched_crash_point("killed");
+}
 
 static bool is_async(enum plan_action_kind k)
 {
@@ -388,12 +400,23 @@ static int start_async(struct sched *s, const struct plan *p, const struct plan_
 		log_info("removing etcd member %llx (%s)", (unsigned long long)a->etcd_id,
 			 r ? r->name : "stray learner");
 		return etcd_client_member_remove(s->etcd, a->etcd_id, &o, remove_cb, s, NULL);
+	case ACT_MARK_ADDED:
+		rec = *r;
+		rec.state = MEMBER_ADDED;
+		rec.etcd_id = a->etcd_id;
+		log_info("member %s is already etcd member %llx (matched by peer URL %s): "
+			 "recorded as added, not added again", r->name,
+			 (unsigned long long)a->etcd_id, act.peer_url);
+		act.after = "added";
+		return sched_put(s, &rec, written_done, s);
 	case ACT_MARK_REMOVED:
 		rec = *r;
 		rec.state = MEMBER_REMOVED;
+		act.after = "removed";
 		return sched_put(s, &rec, written_done, s);
 	case ACT_FORGET:
 		log_info("forgetting member %s (%s)", r->name, r->task_id);
+		act.after = "forgotten";
 		return zk_store_delete_task(s->store, r->task_id, written_done, s);
 	default:
 		return -EINVAL;
@@ -440,7 +463,8 @@ void sched_act_plan(struct sched *s, const struct plan_world *w, const struct pl
 				log_warn("not killing %s: the leader fence is not fresh", r->task_id);
 				break;
 			}
-			if (sched_kill(s->mesos, r->task_id, r->agent_id, NULL, NULL) == 0 && t) {
+			if (sched_kill(s->mesos, r->task_id, r->agent_id, kill_answered, NULL) == 0 &&
+			    t) {
 				log_info("killing task %s: %s", r->task_id, a->why);
 				t->kill_sent = true;
 			}

@@ -119,6 +119,16 @@ void sched_etcd_relist(struct sched *s)
 		s->listing = true;
 }
 
+static void dead_written(struct zk_store *st, int rc, const char *err, void *arg)
+{
+	struct sched *s = arg;
+	if (rc < 0)
+		log_error("the DEAD verdict was not recorded: %s; the next sample judges again", err);
+	else
+		sched_crash_point("judged-dead");
+	sched_replan(s);
+}
+
 static void mark_dead(struct sched *s, const struct registry_record *r,
 		      const struct health_fact *f)
 {
@@ -134,7 +144,7 @@ static void mark_dead(struct sched *s, const struct registry_record *r,
 		t->failed_counted = true;
 		s->failed_servers++;
 	}
-	sched_put(s, &rec, NULL, NULL);
+	sched_put(s, &rec, dead_written, s);
 }
 
 static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, void *arg)

@@ -130,6 +130,14 @@ int sched_offer_ports(struct sched *s, size_t i, uint16_t *peer, uint16_t *clien
 
 /* The initial cluster a member starts with: all initial members for a
  * new cluster; otherwise etcd's members (name=peer URL) plus itself. */
+/* The master answered an ACCEPT: the crash point right after it. */
+static void accept_answered(struct sched_session *ss, const struct sched_call_result *r,
+			    void *arg)
+{
+	if (r->err == 0 && r->status / 100 == 2)
+		sched_crash_point("accepted");
+}
+
 static int fill_cluster(struct sched *s, const struct registry_record *rec,
 			struct member_config *mc)
 {
@@ -307,7 +315,8 @@ int sched_offer_launch(struct sched *s, size_t i, const struct registry_record *
 	op.launch = &launch;
 
 	const char *oid = o->id->value;
-	rc = sched_accept(s->mesos, &oid, 1, opp, 1, s->cfg->offer_refuse_seconds, NULL, NULL);
+	rc = sched_accept(s->mesos, &oid, 1, opp, 1, s->cfg->offer_refuse_seconds, accept_answered,
+			  NULL);
 	if (rc < 0) {
 		log_error("ACCEPT of offer %s for member %s not sent: %s", oid, rec->name,
 			  strerror(-rc));

@@ -42,6 +42,7 @@ struct ack_ctx {
 	char agent_id[TASK_ID_MAX + 1];
 	uint8_t uuid[16];
 	bool has_uuid;
+	const char *after;      /* crash point of the state written, or NULL */
 };
 
 static void ack_send(struct ack_ctx *a)
@@ -71,6 +72,8 @@ static void written(struct zk_store *st, int rc, const char *err, void *arg)
 		log_error("status of %s not recorded: %s; not acknowledged, Mesos resends it",
 			  a->task_id, err);
 	} else {
+		if (a->after)
+			sched_crash_point(a->after);
 		sched_crash_point("status-written");
 		ack_send(a);
 	}
@@ -116,8 +119,17 @@ static void adopted(struct zk_store *st, int rc, const char *err, void *arg)
 	struct sched *s = arg;
 	if (rc < 0)
 		log_error("adoption not recorded: %s; the next reconciliation tries again", err);
+	else
+		sched_crash_point("adopted");
 	adopting--;
 	sched_replan(s);
+}
+
+/* The master answered the KILL of an orphan: the crash point after it. */
+static void orphan_killed(struct sched_session *ss, const struct sched_call_result *r, void *arg)
+{
+	if (r->err == 0 && r->status / 100 == 2)
+		sched_crash_point("orphan-killed");
 }
 
 /* Adopt the task when its peer URL is a member of etcd, else kill it
@@ -153,7 +165,7 @@ static void decide(struct sched *s, const char *id, const char *agent_id, const 
 	}
 	log_warn("killing task %s: not in the registry and its peer URL %s is no etcd member", id,
 		 url);
-	sched_kill(s->mesos, id, agent_id && *agent_id ? agent_id : NULL, NULL, NULL);
+	sched_kill(s->mesos, id, agent_id && *agent_id ? agent_id : NULL, orphan_killed, NULL);
 }
 
 static void unknown_task(struct sched *s, const char *id, const char *agent_id,
@@ -266,6 +278,9 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
 	if (rec.state == cur->state && rec.etcd_id == cur->etcd_id &&
 	    strcmp(rec.task_state, cur->task_state) == 0)
 		goto ack;
+	if (rec.state != cur->state)
+		a->after = rec.state == MEMBER_RUNNING ? "running-written"
+			 : rec.state == MEMBER_DEAD ? "dead-written" : NULL;
 	if (!s->leader || sched_put(s, &rec, written, a) < 0) {
 		free(a);   /* not recorded: not acknowledged */
 		return;

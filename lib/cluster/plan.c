@@ -343,7 +343,18 @@ void plan_next(const struct plan_world *w, struct plan *p)
 		if (m->foreign)
 			continue;
 		switch (m->state) {
-		case MEMBER_PLANNED:
+		case MEMBER_PLANNED: {
+			/* an add that happened (its answer lost to a crash or a
+			 * timeout): etcd lists the peer URL; adding it again
+			 * would be refused at best (SAFETY.md section 1) */
+			const struct plan_etcd_member *e = m->initial ? NULL : etcd_find(w, m);
+			if (e) {
+				int keep = pick_offer(w, m->agent_id, used, false);
+				push(p, ACT_MARK_ADDED, (int)i, keep, e->id,
+				     "the planned member is already in etcd: record it added");
+				answer_offers(w, p, used, false);
+				return;
+			}
 			if (!w->healthy) {
 				p->waiting = "a planned member waits for a healthy cluster";
 				answer_offers(w, p, used, false);
@@ -355,6 +366,7 @@ void plan_next(const struct plan_world *w, struct plan *p)
 			push(p, ACT_ADD_LEARNER, (int)i, keep, 0, "add the planned member as a learner");
 			answer_offers(w, p, used, false);
 			return;
+		}
 		case MEMBER_ADDED: {
 			int o = pick_offer(w, m->agent_id, used, false);
 			if (o >= 0)

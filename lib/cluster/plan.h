@@ -120,13 +120,17 @@ enum plan_action_kind {
 	ACT_DECLINE,        /* decline offers[offer] */
 	ACT_SUPPRESS,
 	ACT_REVIVE,
+	ACT_MARK_ADDED,     /* members[member] (PLANNED) is already in etcd as etcd_id (an
+			     * add whose answer was lost to a crash or a timeout): record
+			     * it ADDED, never add it again; offer: one on its agent kept
+			     * for the LAUNCH, or -1 */
 };
 
 struct plan_action {
 	enum plan_action_kind kind;
 	int member;              /* index into world.members, or -1 */
 	int offer;               /* index into world.offers, or -1 */
-	uint64_t etcd_id;        /* REMOVE_MEMBER */
+	uint64_t etcd_id;        /* REMOVE_MEMBER, MARK_ADDED */
 	const char *why;         /* one line for the log: static text */
 };
 

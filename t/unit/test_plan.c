@@ -233,6 +233,23 @@ static void scenarios(void)
 	ok(first(&p, ACT_ADD_LEARNER)->offer == 1 && count(&p, ACT_DECLINE) == 1 &&
 	   first(&p, ACT_DECLINE)->offer == 0,
 	   "planned member: its agent's offer is kept in hand, the other declined");
+	{
+		/* the add happened but its answer was lost (a crash right
+		 * after it): etcd lists the peer URL, nobody adds it again */
+		struct plan_etcd_member added[] = { etcd3[0], etcd3[2], { 14, "http://h4:1", true, false } };
+		struct plan_world g = w;
+		g.etcd_members = added;
+		g.n_etcd_members = 3;
+		plan_next(&g, &p);
+		a = first(&p, ACT_MARK_ADDED);
+		ok(a && a->member == 3 && a->etcd_id == 14 && a->offer == 1 &&
+		   count(&p, ACT_ADD_LEARNER) == 0 && count(&p, ACT_REMOVE_MEMBER) == 0,
+		   "planned member already listed by etcd: recorded added, not added again");
+		g.healthy = false;
+		plan_next(&g, &p);
+		ok(count(&p, ACT_MARK_ADDED) == 1 && count(&p, ACT_ADD_LEARNER) == 0,
+		   "also while the cluster is unhealthy (recording changes no membership)");
+	}
 	grow[3].state = MEMBER_ADDED;
 	plan_next(&w, &p);
 	a = first(&p, ACT_LAUNCH);
@@ -425,6 +442,15 @@ static bool check_world(const struct plan_world *w, const struct plan *p, char *
 			snprintf(why, n, "total loss, yet a member was started");
 			return false;
 		}
+		if (a->kind == ACT_ADD_LEARNER) {
+			const struct plan_member *m = &w->members[a->member];
+			for (size_t k = 0; k < w->n_etcd_members; k++)
+				if (w->etcd_members[k].peer_url &&
+				    strcmp(w->etcd_members[k].peer_url, m->peer_url) == 0) {
+					snprintf(why, n, "added %s again", m->peer_url);
+					return false;
+				}
+		}
 		if ((a->kind == ACT_PLAN_MEMBER || a->kind == ACT_ADD_LEARNER) && !w->healthy) {
 			snprintf(why, n, "grew while unhealthy");
 			return false;
@@ -607,7 +633,8 @@ static void random_worlds(void)
 				.task_terminal = rand_r(&seed) % 2, .task_killed_sent = rand_r(&seed) % 2,
 				.foreign = rand_r(&seed) % 4 == 0,
 			};
-			if (rand_r(&seed) % 4 != 0 && ms[i].state != MEMBER_PLANNED)
+			if (rand_r(&seed) % 4 != 0 &&
+			    (ms[i].state != MEMBER_PLANNED || rand_r(&seed) % 3 == 0))
 				es[ne++] = (struct plan_etcd_member){ 100 + i, urls[i], ms[i].learner,
 								      rand_r(&seed) % 5 != 0 };
 		}
