@@ -42,6 +42,8 @@
 #define VERSION_TIMEOUT_MS 3000
 #define VERSION_RETRY_MS 2000
 #define RECONCILE_RETRY_MS 2000
+#define MOVE_LEADER_SETTLE_MS 3000  /* for a health sample to see it */
+#define MOVE_LEADER_TRIES 3
 
 enum gate { GATE_UNKNOWN = 0, GATE_ASKING, GATE_OK, GATE_OLD, GATE_ERROR };
 
@@ -67,6 +69,10 @@ static struct orig {
 	} checks[SCHED_MAX_TASKS];
 	struct http_client *http;
 	bool finishing;
+	/* moving etcd leadership off a foreign member before it leaves */
+	bool moving_leader;
+	unsigned move_failures;
+	uint64_t moved_at_ms;
 	/* the summary */
 	const char *state;                /* NULL: nothing of the original */
 	char next[600];
@@ -284,6 +290,63 @@ static void version_ask(struct sched *s, const struct registry_record *r, struct
 	c->gate = GATE_ASKING;
 }
 
+/* ---- leadership ----
+ * Removing the member that leads etcd costs an election (about an
+ * election timeout without writes): before a foreign leader would leave,
+ * leadership moves to one of ours (maintenance/transfer-leadership).
+ * After MOVE_LEADER_TRIES failures the removal goes ahead anyway. */
+
+static void moved_cb(struct etcd_call *c, const struct etcd_result *res,
+		     struct etcd_answer *ans, void *arg)
+{
+	struct sched *s = arg;
+	o.moving_leader = false;
+	o.moved_at_ms = ev_now_ms(s->loop);
+	if (res->err) {
+		o.move_failures++;
+		log_warn("etcd leadership not moved (try %u of %d): %s", o.move_failures,
+			 MOVE_LEADER_TRIES, res->errmsg);
+	} else {
+		log_info("etcd leadership moved to one of ours before a foreign member leaves");
+	}
+	sched_replan(s);
+}
+
+/* True while leadership is (being) moved: the world holds. */
+static bool move_leader(struct sched *s, size_t live)
+{
+	const struct registry_record *leader = NULL, *target = NULL;
+	size_t n = zk_store_task_count(s->store);
+	if (live <= (size_t)s->cfg->cluster_size || !s->healthy || o.move_failures >= MOVE_LEADER_TRIES)
+		return false;   /* no foreign member is about to leave */
+	for (size_t i = 0; i < n; i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		const struct sched_task *t = sched_task_get(s, r->task_id, false);
+		if (r->state != MEMBER_RUNNING || !t || !t->up)
+			continue;
+		if (r->foreign && t->leader)
+			leader = r;
+		else if (!r->foreign && !r->learner && r->etcd_id && !target)
+			target = r;
+	}
+	if (!leader || !target)
+		return false;
+	if (o.moving_leader || ev_now_ms(s->loop) < o.moved_at_ms + MOVE_LEADER_SETTLE_MS)
+		return true;
+	char ep[IDENT_URL_MAX + 1];
+	snprintf(ep, sizeof ep, "http://%s:%u", leader->host, leader->client_port);
+	struct etcd_call_opts opts = { .endpoint = ep };
+	if (sched_etcd_ensure(s) < 0 ||
+	    etcd_client_move_leader(s->etcd, target->etcd_id, &opts, moved_cb, s, NULL) < 0) {
+		o.move_failures++;
+		return false;
+	}
+	log_info("moving etcd leadership from foreign member %s to %s before it leaves",
+		 leader->name, target->name);
+	o.moving_leader = true;
+	return true;
+}
+
 /* ---- the move's end ---- */
 
 static void finished(struct zk_store *st, int rc, const char *err, void *arg)
@@ -389,6 +452,8 @@ void sched_original_world(struct sched *s, struct plan_world *w)
 		    "and the log (\"move over:\"); stopping the scheduler is safe, it resumes",
 		    foreign_live, found);
 		w->adopt_foreign = true;
+		if (move_leader(s, ours_live + foreign_live))
+			w->hold = "moving etcd leadership to one of ours before a foreign member leaves";
 	} else if (foreign_any > 0 || !s->healthy) {
 		say("moving", "the last foreign member is leaving (%zu records to clear); the move "
 		    "ends when ours are healthy", foreign_any);

@@ -83,6 +83,8 @@ static const struct {
 		"needs a key of at least one byte" },
 	[ETCD_OP_RANGE] = { "range", "POST", ETCD_PATH_RANGE, false,
 		"needs a key of at least one byte" },
+	[ETCD_OP_MOVE_LEADER] = { "move leader", "POST", ETCD_PATH_MOVE_LEADER, true,
+		"member id 0 is not an etcd member id" },
 };
 
 bool etcd_op_unsafe(enum etcd_op op)
@@ -426,6 +428,8 @@ static int parse_answer(struct etcd_call *call, const char *body, size_t len,
 		return etcd_put_parse(body, len, &ans->put, err, errlen);
 	case ETCD_OP_RANGE:
 		return etcd_range_parse(body, len, &ans->range, err, errlen);
+	case ETCD_OP_MOVE_LEADER:
+		return 0;   /* {"header":{...}}: success says it all */
 	}
 	return -EINVAL;
 }
@@ -669,6 +673,17 @@ int etcd_client_member_remove(struct etcd_client *c, uint64_t id,
 	if (!args_ok(c, fn, out))
 		return -EINVAL;
 	return start_with_body(c, ETCD_OP_MEMBER_REMOVE, etcd_req_member_id(&b, id),
+			       &b, NULL, o, fn, arg, out);
+}
+
+int etcd_client_move_leader(struct etcd_client *c, uint64_t target,
+			    const struct etcd_call_opts *o,
+			    etcd_done_fn fn, void *arg, struct etcd_call **out)
+{
+	struct buf b = BUF_INIT;
+	if (!args_ok(c, fn, out))
+		return -EINVAL;
+	return start_with_body(c, ETCD_OP_MOVE_LEADER, etcd_req_move_leader(&b, target),
 			       &b, NULL, o, fn, arg, out);
 }
 

@@ -117,6 +117,7 @@ enum etcd_op {
 	ETCD_OP_HEALTH,
 	ETCD_OP_PUT,
 	ETCD_OP_RANGE,
+	ETCD_OP_MOVE_LEADER,
 };
 
 struct etcd_result {
@@ -190,6 +191,12 @@ int etcd_client_status(struct etcd_client *c, const char *endpoint,
 int etcd_client_health(struct etcd_client *c, const char *endpoint,
 		       const struct etcd_call_opts *o,
 		       etcd_done_fn fn, void *arg, struct etcd_call **out);
+/* maintenance/transfer-leadership to target (a started voter). Only the
+ * leader does it: pin o->endpoint to the leader's client URL. Unsafe (never
+ * resent); its answer carries nothing but success. */
+int etcd_client_move_leader(struct etcd_client *c, uint64_t target,
+			    const struct etcd_call_opts *o,
+			    etcd_done_fn fn, void *arg, struct etcd_call **out);
 int etcd_client_put(struct etcd_client *c, const void *key, size_t key_len,
 		    const void *value, size_t value_len, const struct etcd_call_opts *o,
 		    etcd_done_fn fn, void *arg, struct etcd_call **out);

@@ -196,6 +196,20 @@ int etcd_req_member_id(struct buf *b, uint64_t id)
 	return ej_emit(b, o);
 }
 
+int etcd_req_move_leader(struct buf *b, uint64_t target)
+{
+	char num[24];
+	if (!b || !target)
+		return -EINVAL;
+	cJSON *o = cJSON_CreateObject();
+	snprintf(num, sizeof num, "%llu", (unsigned long long)target);
+	if (!o || !cJSON_AddStringToObject(o, "targetID", num)) {
+		cJSON_Delete(o);
+		return -ENOMEM;
+	}
+	return ej_emit(b, o);
+}
+
 int etcd_req_member_update(struct buf *b, uint64_t id,
 			   const char *const *peer_urls, size_t n)
 {

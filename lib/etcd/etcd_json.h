@@ -49,6 +49,7 @@
 #define ETCD_PATH_MEMBER_UPDATE  "/v3/cluster/member/update"
 #define ETCD_PATH_MEMBER_PROMOTE "/v3/cluster/member/promote"
 #define ETCD_PATH_STATUS         "/v3/maintenance/status"
+#define ETCD_PATH_MOVE_LEADER    "/v3/maintenance/transfer-leadership"
 #define ETCD_PATH_RANGE          "/v3/kv/range"
 #define ETCD_PATH_PUT            "/v3/kv/put"
 /* GET, no body. */
@@ -105,6 +106,8 @@ int etcd_req_member_add(struct buf *b, const char *const *peer_urls, size_t n,
 			bool is_learner);
 /* remove and promote: {"ID":"<decimal id>"}; id must not be 0. */
 int etcd_req_member_id(struct buf *b, uint64_t id);
+/* maintenance/transfer-leadership: {"targetID":"<decimal id>"}; not 0. */
+int etcd_req_move_leader(struct buf *b, uint64_t target);
 int etcd_req_member_update(struct buf *b, uint64_t id,
 			   const char *const *peer_urls, size_t n);
 

@@ -269,6 +269,8 @@ static int print_answer(void)
 		case ETCD_OP_HEALTH:
 			printf(",\"healthy\":%s", last_ans.healthy ? "true" : "false");
 			break;
+		case ETCD_OP_MOVE_LEADER:
+			break;
 		case ETCD_OP_PUT:
 			printf(",\"revision\":%" PRId64, last_ans.put.header.revision);
 			break;

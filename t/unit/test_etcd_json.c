@@ -318,6 +318,11 @@ static void test_member_requests(void)
 	   strcmp(b.data, "{\"ID\":\"18446744073709551615\"}") == 0, "id 2^64-1");
 	buf_reset(&b);
 	is_int(etcd_req_member_id(&b, 0), -EINVAL, "id 0 refused");
+	ok(etcd_req_move_leader(&b, N1) == 0 &&
+	   strcmp(b.data, "{\"targetID\":\"17234143568326236817\"}") == 0,
+	   "transfer-leadership body: targetID as a decimal string");
+	buf_reset(&b);
+	is_int(etcd_req_move_leader(&b, 0), -EINVAL, "transfer-leadership to id 0 refused");
 	ok(etcd_req_member_update(&b, N3, (const char *[]){ "http://127.0.0.1:42388" }, 1) == 0 &&
 	   strcmp(b.data, "{\"ID\":\"1603509567583462470\",\"peerURLs\":"
 		  "[\"http://127.0.0.1:42388\"]}") == 0, "member/update body (as sent)");
