@@ -66,6 +66,7 @@ static struct orig {
 		char version[32];
 		char why[400];
 		uint64_t retry_at_ms;
+		void *ask;                  /* the request's context while in flight */
 	} checks[SCHED_MAX_TASKS];
 	struct http_client *http;
 	bool finishing;
@@ -144,8 +145,14 @@ void sched_original_stop(struct sched *s)
 {
 	if (o.timer_init)
 		ev_timer_stop(s->loop, &o.reconcile_timer);
-	http_client_free(o.http);
+	http_client_free(o.http);   /* cancels: no on_done runs */
 	o.http = NULL;
+	for (size_t i = 0; i < SCHED_MAX_TASKS; i++) {
+		free(o.checks[i].ask);
+		o.checks[i].ask = NULL;
+		if (o.checks[i].gate == GATE_ASKING)
+			o.checks[i].gate = GATE_UNKNOWN;
+	}
 }
 
 bool sched_original_pending(void)
@@ -243,6 +250,8 @@ static void version_done(struct http_call *call, const struct http_reply *r, voi
 {
 	struct vask *a = arg;
 	struct vcheck *c = check_for(a->task_id, false);
+	if (c)
+		c->ask = NULL;
 	if (c) {
 		if (r->err || r->status != 200 || !r->body) {
 			c->gate = GATE_ERROR;
@@ -288,6 +297,7 @@ static void version_ask(struct sched *s, const struct registry_record *r, struct
 		return;
 	}
 	c->gate = GATE_ASKING;
+	c->ask = a;
 }
 
 /* ---- leadership ----
