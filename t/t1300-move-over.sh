@@ -50,17 +50,19 @@ sched() { # NAME [FLAGS...]: the original's command line (plus ours)
 		-zk-session-timeout=4s "$@"
 }
 
-# The writer: w/<i> = <i>, one put at a time, to every client URL known
-# (the original's and, refreshed from /membership, ours). Logs
-# "<i> ok|fail <unix time>". Bounded: 1500 puts or 240 s, or the stop file.
+# The writer NAME ADMIN_PORT: w/<i> = <i>, one put at a time, to every
+# client URL known (the original's, $EM_TMP/NAME.urls, and, refreshed from
+# that scheduler's /membership, ours). Logs "<i> ok|fail <unix time>" to
+# $EM_TMP/NAME.log. Bounded: 1500 puts or 240 s, or $EM_TMP/NAME.stop.
 writer() {
-	local i eps t_end=$(( $(date +%s) + 240 ))
+	local name=$1 port=$2 i eps t_end=$(( $(date +%s) + 240 ))
 	for (( i = 1; i <= 1500; i++ )); do
-		[[ -e $EM_TMP/writer.stop ]] && break
+		[[ -e $EM_TMP/$name.stop ]] && break
 		(( $(date +%s) < t_end )) || break
 		if (( i % 10 == 1 )); then
-			eps=$( { cat "$EM_TMP/orig.urls"; members | jq -r '.[].clientURL' 2>/dev/null; } |
-				sort -u | paste -sd, -)
+			eps=$( { cat "$EM_TMP/$name.urls"
+				 curl -s -m 3 "http://127.0.0.1:$port/membership" |
+					 jq -r '.[].clientURL' 2>/dev/null; } | sort -u | paste -sd, -)
 		fi
 		if env ETCDCTL_API=3 timeout 5 etcdctl --endpoints="$eps" --dial-timeout=1s \
 			--command-timeout=2s put "w/$i" "$i" >/dev/null 2>&1; then
@@ -69,14 +71,14 @@ writer() {
 			echo "$i fail $(date +%s.%N)"
 		fi
 		sleep 0.1
-	done >"$EM_TMP/writer.log"
+	done >"$EM_TMP/$name.log"
 }
 
 # The longest interval without a successful write between T0 and T1.
-longest_gap() {
+longest_gap() { # T0 T1 LOG
 	awk -v a="$1" -v b="$2" '$2 == "ok" { t = $3 + 0; if (t < a) { last = t; next }
 		if (last != "" && t - last > g) g = t - last; last = t; if (t > b) exit }
-		END { printf "%.2f", g + 0 }' "$EM_TMP/writer.log"
+		END { printf "%.2f", g + 0 }' "$3"
 }
 
 test_expect_success 'ZooKeeper and mesos-sim with five agents' '
@@ -93,9 +95,9 @@ test_expect_success 'the original: a 3-member etcd as command tasks, its ZooKeep
 	OFWID=$(sed -n "s/^framework_id //p" orig.out) && test -n "$OFWID" &&
 	RECON=$(sed -n "s/^reconciliation //p" orig.out) &&
 	test "$(echo "$RECON" | jq length)" = 3 &&
-	grep "^task " orig.out | cut -f3 >"$EM_TMP/orig.urls" &&
-	test "$(wc -l <"$EM_TMP/orig.urls")" = 3 &&
-	OEPS=$(paste -sd, "$EM_TMP/orig.urls") &&
+	grep "^task " orig.out | cut -f3 >"$EM_TMP/writer.urls" &&
+	test "$(wc -l <"$EM_TMP/writer.urls")" = 3 &&
+	OEPS=$(paste -sd, "$EM_TMP/writer.urls") &&
 	wait_until 60 "etcdctl_run --endpoints=$OEPS endpoint health >/dev/null 2>&1" &&
 	etcdctl_run --endpoints="$OEPS" put before-move 1 &&
 	{ zk_cli "$ZK" create /etcd-mesos x >/dev/null 2>&1 || :; } &&
@@ -106,7 +108,7 @@ test_expect_success 'the original: a 3-member etcd as command tasks, its ZooKeep
 
 test_expect_success 'the writer starts' '
 	rm -f "$EM_TMP/writer.stop" &&
-	{ writer & } && WRITER=$! && echo "$WRITER" >>"$EM_TMP/.pids" &&
+	{ writer writer "$A" & } && WRITER=$! && echo "$WRITER" >>"$EM_TMP/.pids" &&
 	wait_until 20 "grep -q \" ok \" \"$EM_TMP/writer.log\""
 '
 
@@ -166,9 +168,40 @@ test_expect_success 'every acknowledged write is readable; the longest write gap
 	test "$(wc -l <acked)" -gt 20 &&
 	comm -23 acked got >lost && test ! -s lost &&
 	test "$(etcdctl_run --endpoints="$EPS" get --print-value-only before-move)" = 1 &&
-	GAP=$(longest_gap "$T0" "$T1") &&
+	GAP=$(longest_gap "$T0" "$T1" "$EM_TMP/writer.log") &&
 	echo "longest interval without a successful write during the move: $GAP s" >>times &&
 	echo "writes: $(wc -l <acked) acknowledged, $(grep -c " fail " "$EM_TMP/writer.log") failed" >>times &&
+	awk -v g="$GAP" "BEGIN { exit !(g < 15) }"
+'
+
+# A second original, moved with -adopt-original from the start and not
+# interrupted: the plain duration of a 3-member move.
+FW2=etcdorig2
+test_expect_success 'an uninterrupted move of a second original (-adopt-original at once)' '
+	"$SC" original "127.0.0.1:$M" $FW2 3 /usr/bin/etcd >orig2.out &&
+	OFWID2=$(sed -n "s/^framework_id //p" orig2.out) && test -n "$OFWID2" &&
+	grep "^task " orig2.out | cut -f3 >"$EM_TMP/writer2.urls" &&
+	OEPS2=$(paste -sd, "$EM_TMP/writer2.urls") &&
+	wait_until 60 "etcdctl_run --endpoints=$OEPS2 endpoint health >/dev/null 2>&1" &&
+	"$ZKP" put "zk://$ZK/etcd-mesos" /${FW2}_framework_id "$OFWID2" &&
+	"$ZKP" put "zk://$ZK/etcd-mesos" /${FW2}_reconciliation "$(sed -n "s/^reconciliation //p" orig2.out)" &&
+	A2=$(free_port 127.0.0.1) && F2=$(free_port 127.0.0.1) &&
+	{ writer writer2 "$A2" & } && WRITER2=$! && echo "$WRITER2" >>"$EM_TMP/.pids" &&
+	wait_until 20 "grep -q \" ok \" \"$EM_TMP/writer2.log\"" &&
+	T0=$(date +%s.%N) &&
+	A=$A2 F=$F2 FW=$FW2 sched s4 -adopt-original &&
+	wait_until 150 "grep -q \"moved over from the original etcd-mesos\" \"$EM_TMP/s4.log\"" &&
+	T1=$(date +%s.%N) &&
+	A=$A2 wait_until 30 "stat_is .healthy 1 && test \$(ours_voters) = 3 && test \$(n_foreign) = 0" &&
+	touch "$EM_TMP/writer2.stop" && { wait "$WRITER2" || :; } &&
+	EPS=$(A=$A2 members | jq -r "[.[] | .clientURL] | join(\",\")") &&
+	etcdctl_run --endpoints="$EPS" get --prefix w/ --print-value-only | grep . | sort -n >got2 &&
+	awk "\$2 == \"ok\" { print \$1 }" "$EM_TMP/writer2.log" | sort -n >acked2 &&
+	comm -23 acked2 got2 >lost2 && test ! -s lost2 &&
+	GAP=$(longest_gap "$T0" "$T1" "$EM_TMP/writer2.log") &&
+	LL=$(grep -c "livelock: the etcd cluster has no quorum" "$EM_TMP/s4.log" || :) &&
+	echo "uninterrupted move (3 members): $(elapsed "$T0" "$T1") s, longest write gap $GAP s, no-quorum verdicts $LL, $(wc -l <acked2) writes acknowledged" >>times &&
+	test "$LL" = 0 &&
 	awk -v g="$GAP" "BEGIN { exit !(g < 15) }"
 '
 
