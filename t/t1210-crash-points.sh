@@ -63,6 +63,27 @@ for sc in judged-dead:STOP_ONE killed:STOP_ONE dead-written:KILL_ONE etcd-remove
 	"
 done
 
+# A task of ours whose registry record is gone (deleted by hand here) is
+# decided from etcd: adopted when its peer URL is a member, else killed.
+record_of() { echo "/etcd-mesos/$FW/tasks/$1"; }
+test_expect_success 'a task the registry lost, still an etcd member: adopted (crash at adopted)' '
+	T=$(victim) && test "$T" != null &&
+	stop_sched && zk_cli "$ZK" delete "$(record_of "$T")" &&
+	cycle adopted 3 &&
+	members | jq -e --arg t "$T" "[.[] | select(.taskID == \$t)] | length == 1"
+'
+
+test_expect_success 'a task of ours in neither the registry nor etcd: killed (crash at orphan-killed)' '
+	R=$(members | jq -c "[.[] | select(.state == \"RUNNING\" and .leader == false)][0]") &&
+	T=$(jq -r .taskID <<<"$R") && N=$(jq -r .name <<<"$R") && EPS=$(urls) &&
+	ID=$(etcdctl_run --endpoints="$EPS" member list | awk -F", " -v n="$N" "\$3 == n { print \$1 }") &&
+	test -n "$ID" && stop_sched &&
+	zk_cli "$ZK" delete "$(record_of "$T")" &&
+	etcdctl_run --endpoints="$EPS" member remove "$ID" >/dev/null &&
+	cycle orphan-killed 3 &&
+	! members | jq -r ".[].taskID" | grep -qF "$T"
+'
+
 test_expect_success 'a learner no record explains (left by a crash) is removed' '
 	# etcd refuses an add for a few seconds after a member started
 	wait_until 30 "etcdctl_run --endpoints=\"\$(urls)\" member add stray --learner \

@@ -169,6 +169,21 @@ no_repeat() {
 	}
 }
 
+# A status update whose record was written but not acknowledged before
+# the crash comes again (Mesos resends unacknowledged updates) to the
+# restarted scheduler: the same state and message, not a reconciliation
+# answer.
+resent() {
+	local crashed=$EM_TMP/c$1.log restarted=$EM_TMP/r$2.log line
+	case $1 in *-running-written | *-dead-written | *-status-written) ;; *) return 0 ;; esac
+	line=$(grep -o "status TASK_[A-Z_]* for [^ ]*: .*" "$crashed" | grep -v Reconciliation | tail -n 1)
+	[[ -n $line ]] || { echo "resent: no status update before the crash" >&2; return 1; }
+	wait_until 30 'grep -qF -- "$line" "$restarted"' || {
+		echo "resent: the unacknowledged update never came again: $line" >&2
+		return 1
+	}
+}
+
 # one crash cycle: armed at STEP (size SIZE, flags), then restarted at
 # SIZE and checked. ACTION (optional, a shell snippet) runs once the armed
 # scheduler leads, to make the step happen.
@@ -183,7 +198,8 @@ cycle() {
 	wait_until 90 "converged $size" &&
 	keys_readable &&
 	wait_until 10 "stats_sane $size" &&
-	no_repeat "$crun" "$RUNS"
+	no_repeat "$crun" "$RUNS" &&
+	resent "$crun" "$RUNS"
 }
 
 crash_summary() {
