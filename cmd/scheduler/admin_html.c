@@ -146,6 +146,10 @@ int admin_render_html(struct buf *out, const struct admin_snapshot *s)
 		rc = row(out, "reseed id", s->reseed_id);
 	if (rc == 0 && s->reseeding)
 		rc = row(out, "reseed step", s->reseed_step);
+	if (rc == 0 && s->original)
+		rc = row(out, "original etcd-mesos", s->original);
+	if (rc == 0 && s->original)
+		rc = row(out, "original: next", s->original_next);
 	if (rc == 0)
 		rc = row_u64(out, "running servers", s->running_servers);
 	if (rc == 0)

@@ -16,7 +16,7 @@ static const struct admin_member hostile[] = {
 	  .agent_id = "ag", .task_id = "tk", .state = "running", .task_state = "TASK_RUNNING",
 	  .learner = true, .up = true, .raft_index = UINT64_MAX, .client_url = "http://h:2379",
 	  .last_seen_ms = 1764003000123 },
-	{ 0 },   /* every string NULL */
+	{ .foreign = true, .version = "3.4.23" },   /* every other string NULL */
 };
 
 static bool has(const struct buf *b, const char *s)
@@ -43,6 +43,7 @@ static void test_stats(void)
 	ok(cJSON_IsNull(cJSON_GetObjectItem(j, "leader")), "no leader is null");
 	ok(!cJSON_GetObjectItem(j, "reseed_id"), "no reseed fields when not reseeding");
 	ok(!cJSON_GetObjectItem(j, "leader_admin_url"), "no leader URL on the leader");
+	ok(!cJSON_GetObjectItem(j, "original"), "no original fields without the original");
 	is_str(cJSON_GetObjectItem(j, "framework_id")->valuestring, "", "NULL string is \"\"");
 	is_str(cJSON_GetObjectItem(j, "started_at")->valuestring, "2025-11-24T16:00:00.000Z",
 	       "started_at in RFC 3339");
@@ -59,6 +60,12 @@ static void test_stats(void)
 	ok(has(&b, "\"healthy\":0,"), "unhealthy is 0");
 	ok(has(&b, "\"reseed_id\":\"r1\",\"reseed_step\":\"fence\""), "reseed fields");
 	ok(has(&b, "\"leader_admin_url\":\"http://other:23400\""), "leader URL on a standby");
+	s.original = "found";
+	s.original_next = "restart with -adopt-original";
+	buf_reset(&b);
+	ok(admin_render_stats(&b, &s) == 0 &&
+	   has(&b, "\"original\":\"found\",\"original_next\":\"restart with -adopt-original\""),
+	   "the move from the original: state and next step");
 	buf_finish(&b);
 }
 
@@ -79,8 +86,13 @@ static void test_members(void)
 	is_str(cJSON_GetObjectItem(m, "agentID")->valuestring, "ag", "agentID");
 	ok(has(&b, "\"raftIndex\":18446744073709551615,"), "raft index exact past 2^53");
 	is_str(cJSON_GetObjectItem(m, "lastSeen")->valuestring, "2025-11-24T16:50:00.123Z", "lastSeen");
+	ok(cJSON_IsFalse(cJSON_GetObjectItem(m, "foreign")) && !cJSON_GetObjectItem(m, "etcdVersion"),
+	   "ours: foreign false, no etcdVersion");
 	m = cJSON_GetArrayItem(j, 1);
 	is_str(cJSON_GetObjectItem(m, "name")->valuestring, "", "NULL name is \"\"");
+	ok(cJSON_IsTrue(cJSON_GetObjectItem(m, "foreign")) &&
+	   strcmp(cJSON_GetObjectItem(m, "etcdVersion")->valuestring, "3.4.23") == 0,
+	   "a foreign member: foreign true, its etcdVersion");
 	ok(cJSON_IsNull(cJSON_GetObjectItem(m, "lastSeen")), "never seen is null");
 	cJSON_Delete(j);
 
@@ -125,6 +137,11 @@ static void test_html(void)
 	ok(!has(&b, "<i>") && !has(&b, "<b>") && !has(&b, "<script"), "no markup from state");
 	ok(has(&b, "standby"), "a standby says so");
 	ok(has(&b, "(unknown)"), "unknown leader URL");
+	s.original = "moving";
+	s.original_next = "a<b";
+	buf_reset(&b);
+	ok(admin_render_html(&b, &s) == 0 && has(&b, "moving") && has(&b, "a&lt;b"),
+	   "the move from the original, escaped");
 	buf_finish(&b);
 }
 
