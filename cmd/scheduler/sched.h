@@ -173,7 +173,8 @@ int sched_put(struct sched *s, const struct registry_record *rec,
  *   killed           the master answered a KILL of a dead/removed member
  *   forgotten        a REMOVED record deleted
  *   adopted          a task missing from the registry recorded as RUNNING
- *   orphan-killed    the master answered the KILL of a task not ours */
+ *   orphan-killed    the master answered the KILL of a task of ours that
+ *                    neither a record nor an etcd member explains */
 #ifdef EM_CRASH_POINTS
 void sched_crash_point(const char *step);
 #else
