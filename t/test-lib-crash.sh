@@ -140,6 +140,24 @@ put_keys() {
 	done
 }
 
+# writer: a key every ~0.3 s while a crash cycle runs (at most 150 keys
+# and 120 s, or until the file stop_writer exists); every acknowledged key
+# goes to the acked file.
+writer() {
+	local n=0 end=$((SECONDS + 120)) eps k
+	while ((n < 150 && SECONDS < end)) && [[ ! -e stop_writer ]]; do
+		n=$((n + 1))
+		eps=$(urls)
+		[[ -n $eps ]] || eps=${LAST_URLS:-}
+		k="crash/w$RUNS-$n"
+		if [[ -n $eps ]] && EM_ETCDCTL_TIMEOUT=2s etcdctl_run --endpoints="$eps" \
+			put "$k" "w$n" >/dev/null 2>&1; then
+			echo "$k w$n" >>acked
+		fi
+		sleep 0.3
+	done
+}
+
 # every acknowledged write is still readable
 keys_readable() {
 	[[ -s acked ]] || return 0
@@ -188,14 +206,21 @@ resent() {
 # SIZE and checked. ACTION (optional, a shell snippet) runs once the armed
 # scheduler leads, to make the step happen.
 cycle() {
-	local step=$1 size=$2 crun
+	local step=$1 size=$2 crun wpid rc
 	shift 2
 	put_keys "before-$step"
+	rm -f stop_writer
+	writer &
+	wpid=$!
 	crash_at "$step" "$size" "$@" &&
 	crun=$RUNS-$step &&
 	put_keys "down-$step" &&
 	restart "$size" "$@" &&
-	wait_until 90 "converged $size" &&
+	wait_until 90 "converged $size"
+	rc=$?
+	touch stop_writer
+	wait "$wpid"
+	((rc == 0)) &&
 	keys_readable &&
 	wait_until 10 "stats_sane $size" &&
 	no_repeat "$crun" "$RUNS" &&
@@ -205,5 +230,5 @@ cycle() {
 crash_summary() {
 	local distinct
 	distinct=$(printf '%s\n' "${CRASHED[@]}" | sort -u | tr '\n' ' ')
-	note "crash points exercised: $(printf '%s\n' "${CRASHED[@]}" | sort -u | wc -l) distinct in ${#CRASHED[@]} crashes ($distinct); $(wc -l <acked 2>/dev/null || echo 0) acknowledged writes all readable"
+	note "crash points exercised: $(printf '%s\n' "${CRASHED[@]}" | sort -u | wc -l) distinct in ${#CRASHED[@]} crashes ($distinct); $(wc -l <acked 2>/dev/null || echo 0) acknowledged writes to the last cluster, all readable"
 }
