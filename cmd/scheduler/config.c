@@ -89,6 +89,9 @@ struct flag sched_flags[] = {
 	  NULL, C(adopt_original), 0, 0 },
 	{ "zk-session-timeout", FLAG_DURATION, "10s", "ZooKeeper session timeout",
 	  NULL, C(zk_session_timeout_ms), 0, 0 },
+	{ "reseed-force-timeout", FLAG_DURATION, "60s",
+	  "how long a reseed waits for the forced member to serve before fencing it again and trying the next",
+	  NULL, C(reseed_force_timeout_ms), 0, 0 },
 	{ NULL, 0, NULL, NULL, NULL, NULL, 0, 0 },
 };
 
@@ -117,6 +120,11 @@ int sched_config_validate(const struct sched_config *c, char *err, size_t errlen
 	if (c->reseed_timeout <= 0) {
 		snprintf(err, errlen, "-reseed-timeout=%lld: must be a positive number of seconds",
 			 (long long)c->reseed_timeout);
+		return -1;
+	}
+	if (c->reseed_force_timeout_ms <= 0) {
+		snprintf(err, errlen, "-reseed-force-timeout=%lldms: must be a positive duration "
+			 "such as 60s", (long long)c->reseed_force_timeout_ms);
 		return -1;
 	}
 	if (c->failover_timeout_seconds < 0) {

@@ -51,6 +51,7 @@ struct sched_config {
 	char *master_ca_file;
 	bool adopt_original;
 	int64_t zk_session_timeout_ms;
+	int64_t reseed_force_timeout_ms;
 };
 
 extern struct sched_config sched_config;

@@ -112,6 +112,7 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 		return;
 	if (sched_reseeding()) {
 		/* the reseed owns the cluster: nothing is planned, offers go back */
+		sched_reseed_kick(s);
 		while (s->n_offers)
 			sched_offer_decline(s, 0, 5.0);
 		return;
@@ -290,7 +291,8 @@ static const struct admin_snapshot *snapshot_cb(void *arg)
 					: (s->have_report ? health_verdict_name(s->report.verdict)
 							  : "unknown");
 		snprintf(reason, sizeof reason, "%s%s%s",
-			 s->have_report ? s->report.reason : "no health sample yet",
+			 sched_reseed_why() ? sched_reseed_why()
+			 : s->have_report ? s->report.reason : "no health sample yet",
 			 s->waiting ? "; " : "", s->waiting ? s->waiting : "");
 	}
 	snap.reason = reason;
@@ -325,16 +327,7 @@ static void store_loaded(struct zk_store *st, int rc, const char *err, void *arg
 		sched_exit(s, 0);
 		return;
 	}
-	for (size_t i = 0; i < zk_store_reseed_count(s->store); i++) {
-		const char *json;
-		size_t len;
-		const char *id = zk_store_reseed_at(s->store, i, &json, &len);
-		if (!strstr(json, "\"step\":\"done\"") && !strstr(json, "\"step\":\"stuck\""))
-			log_warn("reseed %s was left unfinished by an earlier leader (%s); this build "
-				 "does not resume it: its fenced members stay fenced, and a new reseed "
-				 "(POST /reseed, or -auto-reseed after -reseed-timeout) fences them "
-				 "again", id, json);
-	}
+	sched_reseed_load(s);
 	log_info("leading framework \"%s\": %zu task records, next member %llu",
 		 s->cfg->framework_name, zk_store_task_count(s->store),
 		 (unsigned long long)zk_store_next_member_peek(s->store));

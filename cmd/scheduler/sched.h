@@ -174,7 +174,19 @@ int sched_put(struct sched *s, const struct registry_record *rec,
  *   forgotten        a REMOVED record deleted
  *   adopted          a task missing from the registry recorded as RUNNING
  *   orphan-killed    the master answered the KILL of a task of ours that
- *                    neither a record nor an etcd member explains */
+ *                    neither a record nor an etcd member explains
+ * Reseed steps (sched_reseed_run.c; each right after its reseed/<id>
+ * record is confirmed by ZooKeeper, before the action it announces):
+ *   reseed-decided        members listed and recorded, fences not sent
+ *   reseed-fenced-<k>     k members fenced and recorded (-1, -2, -3 for 3)
+ *   reseed-ranked         candidate recorded (in "tried"), force not sent
+ *   reseed-forced         force sent to the candidate
+ *   reseed-refence        a failed candidate recorded, not fenced again yet
+ *   reseed-force-healthy  "healthy" recorded, the others not killed
+ *   reseed-others-killed  kills confirmed by Mesos and in the registry,
+ *                         DEAD records written, "done" not written
+ *   reseed-done           "done" recorded, the planner not run
+ *   reseed-stuck          "stuck" recorded (no candidate left) */
 #ifdef EM_CRASH_POINTS
 void sched_crash_point(const char *step);
 #else
@@ -235,9 +247,16 @@ int sched_fresh_request(void *arg, const char *confirm, struct admin_result *res
 struct status_data;
 int sched_reseed_start(struct sched *s, const char *reason, char *err, size_t errlen);
 void sched_reseed_stop(struct sched *s);
+/* On becoming leader (store loaded): the newest unfinished reseed/<id>
+ * record is taken over (sched_reseeding() is true from then on); it
+ * resumes from sched_reseed_kick once subscribed. */
+void sched_reseed_load(struct sched *s);
+void sched_reseed_kick(struct sched *s);
 bool sched_reseeding(void);
 const char *sched_reseed_id(void);
 const char *sched_reseed_step(void);
+/* Why the reseed is stuck (one line), or NULL. */
+const char *sched_reseed_why(void);
 void sched_reseed_message(struct sched *s, const char *executor_id, const void *data,
 			  size_t len);
 void sched_reseed_status(struct sched *s, const char *task_id, bool terminal,
