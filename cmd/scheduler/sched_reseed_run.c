@@ -575,6 +575,24 @@ int sched_reseed_start(struct sched *s, const char *reason, char *err, size_t er
 		snprintf(err, errlen, "the cluster is healthy: a reseed would throw members away");
 		return -EBUSY;
 	}
+	/* a member launched but not yet running cannot be judged: a cluster
+	 * still forming is not a cluster that lost its quorum */
+	for (size_t i = 0; i < zk_store_task_count(s->store); i++) {
+		const struct registry_record *r = zk_store_task_at(s->store, i);
+		bool starting = !r->task_state[0] || strcmp(r->task_state, "TASK_STAGING") == 0 ||
+				strcmp(r->task_state, "TASK_STARTING") == 0;
+		const struct sched_task *t = sched_task_get(s, r->task_id, false);
+		/* seen serving once: its record's task state may lag behind */
+		if (t && t->last_seen_ms > 0)
+			starting = false;
+		if ((r->state == MEMBER_LAUNCHED || r->state == MEMBER_RUNNING) && !r->foreign &&
+		    starting) {
+			snprintf(err, errlen, "member %s is still starting (%s): a reseed waits until "
+				 "every member ran or ended", r->name,
+				 r->task_state[0] ? r->task_state : "no status yet");
+			return -EAGAIN;
+		}
+	}
 	timer_setup(s);
 	memset(rs.m, 0, sizeof rs.m);
 	rs.n = 0;
