@@ -160,6 +160,48 @@ test_expect_success ZOOKEEPER,NFT 'at_addr: connections leave from the given add
 	grep "127\.0\.0\.50\]*:[0-9]" ss.out
 '
 
+# connect_from ADDR HOST:PORT: 0 connected, 124 hung (dropped), else refused
+connect_from() {
+	at_addr "$1" timeout 2 bash -c "exec 3<>/dev/tcp/${2%:*}/${2##*:}"
+}
+
+# listen_on ADDR: a TCP listener there (python3); prints ADDR:PORT
+listen_on() {
+	spawn "lsn-$1" python3 -c "import socket, time
+s = socket.socket(); s.bind((\"$1\", 0)); s.listen(64)
+open(\"lsn-$1.port\", \"w\").write(str(s.getsockname()[1])); time.sleep(120)" &&
+	wait_until 10 "test -s lsn-$1.port" && echo "$1:$(cat "lsn-$1.port")"
+}
+
+test_expect_success NFT 'cut_traffic drops both ways between two sets only; heal_traffic restores' '
+	test_when_finished heal_traffic &&
+	command -v python3 &&
+	L51=$(listen_on 127.0.0.51) && L54=$(listen_on 127.0.0.54) &&
+	connect_from 127.0.0.51 $L54 && connect_from 127.0.0.54 $L51 &&
+	cut_traffic "127.0.0.51 127.0.0.53" "127.0.0.54,127.0.0.56/31" &&
+	test_expect_code 124 connect_from 127.0.0.51 $L54 &&
+	test_expect_code 124 connect_from 127.0.0.54 $L51 &&
+	test_expect_code 124 connect_from 127.0.0.57 $L51 &&
+	test_expect_code 124 connect_from 127.0.0.53 $L54 &&
+	connect_from 127.0.0.53 $L51 && connect_from 127.0.0.56 $L54 &&
+	connect_from 127.0.0.52 $L51 && connect_from 127.0.0.52 $L54 &&
+	connect_from 127.0.0.1 $L51 && connect_from 127.0.0.1 $L54 &&
+	heal_traffic &&
+	connect_from 127.0.0.51 $L54 && connect_from 127.0.0.54 $L51 &&
+	connect_from 127.0.0.57 $L51
+'
+
+test_expect_success NFT 'identity_gid and sim_agent_flags: a process in that group leaves from the address' '
+	g=$(identity_gid 127.0.0.61) && test "$g" = $(( 200000 + 61 )) &&
+	test "$(identity_gid 127.0.0.61)" = "$g" &&
+	test "$(sim_agent_flags 127.0.0.61 127.0.1.2)" = "-agent-ips=127.0.0.61,127.0.1.2 -agent-gids=$g,$(( 200000 + 256 + 2 ))" &&
+	! identity_gid 10.0.0.1 &&
+	setpriv --regid=$g --clear-groups bash -c "
+		exec 3<>/dev/tcp/${ZK%:*}/${ZK##*:} &&
+		ss -Htn state established \"( sport = :${ZK##*:} )\"" >ss61.out &&
+	grep "127\.0\.0\.61\]*:[0-9]" ss61.out
+'
+
 test_expect_success ZOOKEEPER 'restart_zookeeper keeps data and port' '
 	zk_cli $ZK create /t0100 hello &&
 	old_zk=$ZK old_pid=$ZK_PID &&

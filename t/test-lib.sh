@@ -70,6 +70,14 @@
 #       source ADDR (nft SNAT keyed on a per-address group id set with
 #       setpriv), so cut_traffic applies to it. No-op without NFT.
 #   at_addr ADDR CMD [ARGS...]   runs CMD in the foreground with that identity
+#   identity_gid ADDR    prints the group id that gives a process ADDR's
+#                        identity (setting up its SNAT rule); for daemons
+#                        that switch group themselves (mesos-sim
+#                        -agent-gids). Prints nothing without NFT.
+#   sim_agent_flags ADDR...  prints mesos-sim's -agent-ips=... and (with
+#                        NFT) -agent-gids=...: agent i on the i-th address,
+#                        its executors and their etcd with its identity, so
+#                        cut_traffic between agent addresses cuts them.
 #   stop_pid PID [SECONDS]   SIGTERM+SIGCONT to PID's process group, SIGKILL
 #                            after SECONDS (default 5); waits until gone
 #   pid_alive PID            true if PID exists and is not a zombie
@@ -479,6 +487,22 @@ spawn() {
 	SPAWNED_PID=$!
 	disown "$SPAWNED_PID"	# no "Killed" notices; stop_pid polls /proc
 	echo "$SPAWNED_PID" >>"$EM_TMP/.pids"
+}
+
+identity_gid() {
+	_em_identity "$1" || return 1
+	(( ${#_em_pre[@]} )) || return 0
+	echo "${_em_pre[1]#--regid=}"
+}
+
+sim_agent_flags() {
+	local a ips= gids= g
+	for a in "$@"; do
+		ips+=${ips:+,}$a
+		g=$(identity_gid "$a") || return 1
+		[[ -n $g ]] && gids+=${gids:+,}$g
+	done
+	echo "-agent-ips=$ips${gids:+ -agent-gids=$gids}"
 }
 
 at_addr() {

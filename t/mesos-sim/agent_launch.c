@@ -330,7 +330,7 @@ static void spawn_exec(struct agent_exec *ax)
 		return;
 	}
 	pid_t pid;
-	rc = launch_command(cmd, ax->sandbox, env, &pid, err, sizeof(err));
+	rc = launch_command_gid(cmd, ax->sandbox, env, a->run_gid, &pid, err, sizeof(err));
 	launch_env_free(env);
 	if (rc < 0) {
 		launch_failed(ax, err);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -321,6 +322,10 @@ int launch_spawn(const struct launch_spawn *s, pid_t *pid)
 			signal(sig, SIG_DFL);
 	if (s->new_session)
 		setsid();
+	if (s->gid && (setgroups(0, NULL) < 0 || setregid(s->gid, s->gid) < 0)) {
+		dprintf(2, "Failed to switch to group %u: %s\n", s->gid, strerror(errno));
+		_exit(1);
+	}
 	/* Order: stderr first so later failures can be reported there. */
 	child_fd(2, s->stderr_path ? s->stderr_path : "/dev/null",
 		 O_WRONLY | O_CREAT | O_APPEND);
@@ -393,6 +398,12 @@ nomem:
 int launch_command(const Mesos__V1__CommandInfo *cmd, const char *sandbox, char *const *env,
 		   pid_t *pid, char *err, size_t errlen)
 {
+	return launch_command_gid(cmd, sandbox, env, 0, pid, err, errlen);
+}
+
+int launch_command_gid(const Mesos__V1__CommandInfo *cmd, const char *sandbox,
+		       char *const *env, unsigned gid, pid_t *pid, char *err, size_t errlen)
+{
 	char *prog = NULL;
 	char **argv = NULL;
 	int rc = launch_command_argv(cmd, &prog, &argv, err, errlen);
@@ -404,7 +415,7 @@ int launch_command(const Mesos__V1__CommandInfo *cmd, const char *sandbox, char 
 	struct launch_spawn s = {
 		.program = prog, .argv = (const char *const *)argv, .envp = env,
 		.cwd = sandbox, .stdout_path = out, .stderr_path = errp,
-		.new_session = true, .lookup_in_cwd = true,
+		.new_session = true, .lookup_in_cwd = true, .gid = gid,
 	};
 	rc = launch_spawn(&s, pid);
 	if (rc < 0)

@@ -101,6 +101,7 @@ struct launch_spawn {
 	bool truncate_out;              /* stdout_path opened with O_TRUNC instead */
 	bool new_session;               /* setsid(): own session and process group */
 	bool lookup_in_cwd;             /* a program name without '/' is tried in cwd first */
+	unsigned gid;                   /* nonzero: setgroups(0) + setregid(gid, gid) first */
 };
 
 /* fork + exec. The child closes every fd above 2 and resets signal
@@ -124,5 +125,9 @@ int launch_command_argv(const Mesos__V1__CommandInfo *cmd, char **program, char 
  * sandbox first. */
 int launch_command(const Mesos__V1__CommandInfo *cmd, const char *sandbox, char *const *env,
 		   pid_t *pid, char *err, size_t errlen);
+/* The same, the process running with group gid (0 = ours); see
+ * launch_spawn.gid. */
+int launch_command_gid(const Mesos__V1__CommandInfo *cmd, const char *sandbox,
+		       char *const *env, unsigned gid, pid_t *pid, char *err, size_t errlen);
 
 #endif

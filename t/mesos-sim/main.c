@@ -16,6 +16,7 @@
 
 static struct {
 	char *bind, *hostname, *resources, *zk, *credentials, *work_dir, *port_file;
+	char *agent_ips, *agent_gids;
 	int64_t port, control_port, masters, agents, v;
 	double heartbeat;
 	int64_t alloc_ms, offer_timeout_ms, agent_timeout_ms, refuse_ms;
@@ -34,6 +35,12 @@ static struct flag sim_flags[] = {
 	{ "masters", FLAG_INT, "1", "number of masters (standbys redirect to the leader)", NULL,
 	  &opt.masters, 0, 0 },
 	{ "agents", FLAG_INT, "3", "number of agents", NULL, &opt.agents, 0, 0 },
+	{ "agent-ips", FLAG_STRING, NULL,
+	  "comma-separated numeric addresses, one per agent: agent i listens there and offers it as its hostname (default: every agent on --ip)",
+	  NULL, &opt.agent_ips, 0, 0 },
+	{ "agent-gids", FLAG_STRING, NULL,
+	  "comma-separated group ids, one per agent: its executors run with that group, supplementary groups cleared (needs root; default: the sim's own)",
+	  NULL, &opt.agent_gids, 0, 0 },
 	{ "heartbeat", FLAG_FLOAT, "15", "heartbeat interval in seconds (Mesos: 15)", NULL,
 	  &opt.heartbeat, 0, 0 },
 	{ "allocation-interval", FLAG_DURATION, "1s", "time between allocation cycles", NULL,
@@ -112,6 +119,9 @@ static int check_flags(char *err, size_t errlen)
 		snprintf(err, errlen, "--heartbeat=%g: use a number of seconds in (0, 3600]", opt.heartbeat);
 		return -EINVAL;
 	}
+	if (sim_agent_lists_check(opt.agent_ips, opt.agent_gids, (int)opt.agents, err,
+				  errlen) != 0)
+		return -EINVAL;
 	if (opt.resources) {
 		struct sim_resv r;
 		int rc = sim_resv_parse(opt.resources, &r, err, errlen);
@@ -169,6 +179,8 @@ int main(int argc, char **argv)
 	sim.cfg.credentials = opt.credentials;
 	sim.cfg.work_dir = opt.work_dir;
 	sim.cfg.port_file = opt.port_file;
+	sim.cfg.agent_ips = opt.agent_ips;
+	sim.cfg.agent_gids = opt.agent_gids;
 	sim.master_priv = &ms;
 	sim_list_init(&sim.frameworks);
 	sim_list_init(&sim.removed);

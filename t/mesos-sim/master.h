@@ -162,6 +162,12 @@ void sim_filters_clear(struct sim_framework *fw, const char *role);
 /* ---- registry.c ---- */
 
 int sim_agents_create(struct sim *sim, char *err, size_t errlen);
+/* --agent-ips / --agent-gids (either may be NULL): item i for agent i,
+ * exactly n_agents items, numeric IPv4 addresses / group ids 1..2^31-1.
+ * -EINVAL with one line in err. Item i of a checked list: */
+int sim_agent_lists_check(const char *ips, const char *gids, int n_agents, char *err,
+			  size_t errlen);
+void sim_agent_list_item(const char *list, int i, char *out, size_t outlen);
 /* finish: the agent side lets go of everything (tasks still exist);
  * free: the agent structs, after the frameworks are freed. */
 void sim_agents_finish(struct sim *sim);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 
 #define PORT_STRIDE 1000          /* agent i's ports are shifted by i * this */
 
@@ -42,6 +43,71 @@ static int agent_resources(struct sim *sim, int index, struct sim_resv *out,
 	return 0;
 }
 
+void sim_agent_list_item(const char *list, int i, char *out, size_t outlen)
+{
+	const char *p = list;
+	out[0] = '\0';
+	for (; p && i > 0; i--) {
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return;
+	size_t len = strcspn(p, ",");
+	if (len >= outlen)
+		len = outlen - 1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+static int list_len(const char *list)
+{
+	int n = 1;
+	for (const char *p = list; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
+int sim_agent_lists_check(const char *ips, const char *gids, int n_agents, char *err,
+			  size_t errlen)
+{
+	char item[64];
+	struct in_addr ia;
+	if (ips && list_len(ips) != n_agents) {
+		snprintf(err, errlen, "--agent-ips=%s: %d addresses for %d agents; give one per agent",
+			 ips, list_len(ips), n_agents);
+		return -EINVAL;
+	}
+	if (gids && list_len(gids) != n_agents) {
+		snprintf(err, errlen, "--agent-gids=%s: %d groups for %d agents; give one per agent",
+			 gids, list_len(gids), n_agents);
+		return -EINVAL;
+	}
+	for (int i = 0; i < n_agents; i++) {
+		if (ips) {
+			sim_agent_list_item(ips, i, item, sizeof item);
+			if (inet_pton(AF_INET, item, &ia) != 1) {
+				snprintf(err, errlen, "--agent-ips: '%s' (agent %d) is not a numeric IPv4 address",
+					 item, i);
+				return -EINVAL;
+			}
+		}
+		if (gids) {
+			char *end;
+			sim_agent_list_item(gids, i, item, sizeof item);
+			errno = 0;
+			unsigned long g = strtoul(item, &end, 10);
+			if (!item[0] || *end || errno || g == 0 || g > 0x7fffffffUL) {
+				snprintf(err, errlen, "--agent-gids: '%s' (agent %d) is not a group id in 1..2147483647",
+					 item, i);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 int sim_agents_create(struct sim *sim, char *err, size_t errlen)
 {
 	sim->agents = calloc(sim->cfg.n_agents ? (size_t)sim->cfg.n_agents : 1, sizeof(*sim->agents));
@@ -55,8 +121,19 @@ int sim_agents_create(struct sim *sim, char *err, size_t errlen)
 		a->sim = sim;
 		a->index = i;
 		sim_next_id(sim, "S", a->id, sizeof(a->id));
-		snprintf(a->ip, sizeof(a->ip), "%s", sim->cfg.bind_host);
-		snprintf(a->hostname, sizeof(a->hostname), "%s", sim->cfg.hostname);
+		if (sim->cfg.agent_ips) {
+			/* its own address: offered as its hostname, as a real agent's */
+			sim_agent_list_item(sim->cfg.agent_ips, i, a->ip, sizeof(a->ip));
+			snprintf(a->hostname, sizeof(a->hostname), "%s", a->ip);
+		} else {
+			snprintf(a->ip, sizeof(a->ip), "%s", sim->cfg.bind_host);
+			snprintf(a->hostname, sizeof(a->hostname), "%s", sim->cfg.hostname);
+		}
+		if (sim->cfg.agent_gids) {
+			char g[32];
+			sim_agent_list_item(sim->cfg.agent_gids, i, g, sizeof g);
+			a->run_gid = (unsigned)strtoul(g, NULL, 10);
+		}
 		snprintf(a->work_dir, sizeof(a->work_dir), "%s/agent%d", sim->cfg.work_dir, i);
 		a->state = SIM_AGENT_UP;
 		sim_list_init(&a->executors);
@@ -75,8 +152,8 @@ int sim_agents_create(struct sim *sim, char *err, size_t errlen)
 		rc = sim_agent_init(a, err, errlen);
 		if (rc != 0)
 			return rc;
-		log_info("agent %s on %s:%u, work dir %s", a->id, a->ip, (unsigned)a->port,
-			 a->work_dir);
+		log_info("agent %s on %s:%u, work dir %s%s", a->id, a->ip, (unsigned)a->port,
+			 a->work_dir, a->run_gid ? ", executors in their own group" : "");
 	}
 	return 0;
 }

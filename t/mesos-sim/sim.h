@@ -183,6 +183,8 @@ struct sim_config {
 	const char *credentials;      /* JSON file (§E.1) or NULL */
 	const char *work_dir;         /* agents' work dirs live under it */
 	const char *port_file;        /* write "master=...\ncontrol=..." */
+	const char *agent_ips;        /* "A,B,...": agent i's address; NULL = bind_host */
+	const char *agent_gids;       /* "G,H,...": agent i's executors' group; NULL = ours */
 };
 
 struct sim_master;
@@ -233,6 +235,9 @@ struct sim_agent {
 	char id[SIM_MAX_ID];          /* AgentID.value, e.g. "<master>-S0" */
 	char hostname[SIM_MAX_ID];    /* Offer.hostname */
 	char ip[64];                  /* numeric, what executors bind to */
+	unsigned run_gid;             /* executors run with this real and effective
+				       * group, supplementary groups cleared (as
+				       * Mesos' --switch_user); 0 = the sim's own */
 	uint16_t port;                /* [agent] its HTTP server (executor API) */
 	char work_dir[512];           /* <cfg.work_dir>/agent<i> */
 	enum sim_agent_state state;
