@@ -169,6 +169,20 @@ test_expect_success 'status of every member while the leader is killed: a new le
 	start_etcd_member "$L"
 '
 
+test_expect_success NFT 'peers: the others report a cut member inactive (etcd_network_active_peers), again active after the heal' '
+	probe status "${etcd_client[3]}" >s3 && ID3=$(jq -r .member s3) &&
+	peer3() { probe -timeout=1500 peers "${etcd_client[$1]}" >p$1 &&
+		jq -e --arg id "$ID3" "[.peers[] | select(.id == \$id)][0].active == $2" p$1; } &&
+	peer3 1 true && peer3 2 true &&
+	jq -e "(.local | tostring) != \"0\" and ([.peers[] | select(.active)] | length) == 2" p1 &&
+	test_when_finished heal_traffic &&
+	cut_traffic "${etcd_ip[3]}" "${etcd_ip[1]} ${etcd_ip[2]}" && t0=$(date +%s%3N) &&
+	wait_until 20 "peer3 1 false && peer3 2 false" &&
+	note "cut member reported inactive after $(( $(date +%s%3N) - t0 )) ms" &&
+	heal_traffic &&
+	wait_until 20 "peer3 1 true && peer3 2 true"
+'
+
 test_expect_success NFT 'rank: a member cut off while the others write ranks last' '
 	cut_traffic "${etcd_ip[3]}" "${etcd_ip[1]} ${etcd_ip[2]}" &&
 	test_when_finished heal_traffic &&

@@ -85,6 +85,8 @@ static const struct {
 		"needs a key of at least one byte" },
 	[ETCD_OP_MOVE_LEADER] = { "move leader", "POST", ETCD_PATH_MOVE_LEADER, true,
 		"member id 0 is not an etcd member id" },
+	[ETCD_OP_PEERS] = { "peers", "GET", ETCD_PATH_METRICS, false,
+		"cannot build the request" },
 };
 
 bool etcd_op_unsafe(enum etcd_op op)
@@ -430,6 +432,8 @@ static int parse_answer(struct etcd_call *call, const char *body, size_t len,
 		return etcd_range_parse(body, len, &ans->range, err, errlen);
 	case ETCD_OP_MOVE_LEADER:
 		return 0;   /* {"header":{...}}: success says it all */
+	case ETCD_OP_PEERS:
+		return etcd_peers_parse(body, len, &ans->peers, err, errlen);
 	}
 	return -EINVAL;
 }
@@ -719,6 +723,16 @@ int etcd_client_health(struct etcd_client *c, const char *endpoint,
 	if (!args_ok(c, fn, out) || !endpoint)
 		return -EINVAL;
 	return start_with_body(c, ETCD_OP_HEALTH, 0, &b, endpoint, o, fn, arg, out);
+}
+
+int etcd_client_peers(struct etcd_client *c, const char *endpoint,
+		      const struct etcd_call_opts *o,
+		      etcd_done_fn fn, void *arg, struct etcd_call **out)
+{
+	struct buf b = BUF_INIT;
+	if (!args_ok(c, fn, out) || !endpoint)
+		return -EINVAL;
+	return start_with_body(c, ETCD_OP_PEERS, 0, &b, endpoint, o, fn, arg, out);
 }
 
 int etcd_client_put(struct etcd_client *c, const void *key, size_t key_len,

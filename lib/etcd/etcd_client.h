@@ -8,8 +8,8 @@
  * certificate). Calls:
  *   cluster-wide, with failover: member list/add/promote/remove/update,
  *     kv put/range;
- *   one member, no failover: maintenance status and GET /health (the
- *     health sampler asks every member separately), and any cluster-wide
+ *   one member, no failover: maintenance status, GET /health and GET
+ *     /metrics (the health sampler asks every member separately), and any cluster-wide
  *     call when etcd_call_opts.endpoint pins it.
  *
  * Failover. A cluster-wide call starts at the endpoint that last answered
@@ -84,6 +84,7 @@
 #include <stdint.h>
 
 #include "etcd/etcd_json.h"
+#include "etcd/etcd_metrics.h"
 #include "ev/ev.h"
 #include "net/tls.h"
 
@@ -118,6 +119,7 @@ enum etcd_op {
 	ETCD_OP_PUT,
 	ETCD_OP_RANGE,
 	ETCD_OP_MOVE_LEADER,
+	ETCD_OP_PEERS,                 /* GET /metrics: the member's view of its peers */
 };
 
 struct etcd_result {
@@ -140,6 +142,7 @@ struct etcd_answer {
 	bool healthy;                  /* ETCD_OP_HEALTH: {"health":"true"} */
 	struct etcd_put put;
 	struct etcd_range range;
+	struct etcd_peers peers;       /* ETCD_OP_PEERS (etcd_metrics.h) */
 };
 
 typedef void (*etcd_done_fn)(struct etcd_call *call, const struct etcd_result *res,
@@ -197,6 +200,10 @@ int etcd_client_health(struct etcd_client *c, const char *endpoint,
 int etcd_client_move_leader(struct etcd_client *c, uint64_t target,
 			    const struct etcd_call_opts *o,
 			    etcd_done_fn fn, void *arg, struct etcd_call **out);
+/* GET /metrics of one member: what it says of its peers (etcd_metrics.h). */
+int etcd_client_peers(struct etcd_client *c, const char *endpoint,
+		      const struct etcd_call_opts *o,
+		      etcd_done_fn fn, void *arg, struct etcd_call **out);
 int etcd_client_put(struct etcd_client *c, const void *key, size_t key_len,
 		    const void *value, size_t value_len, const struct etcd_call_opts *o,
 		    etcd_done_fn fn, void *arg, struct etcd_call **out);

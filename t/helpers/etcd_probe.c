@@ -271,6 +271,17 @@ static int print_answer(void)
 			break;
 		case ETCD_OP_MOVE_LEADER:
 			break;
+		case ETCD_OP_PEERS:
+			printf(",\"local\":");
+			json_u64(last_ans.peers.local);
+			printf(",\"peers\":[");
+			for (size_t i = 0; i < last_ans.peers.n; i++) {
+				printf("%s{\"id\":", i ? "," : "");
+				json_u64(last_ans.peers.peer[i].id);
+				printf(",\"active\":%s}", last_ans.peers.peer[i].active ? "true" : "false");
+			}
+			printf("]");
+			break;
 		case ETCD_OP_PUT:
 			printf(",\"revision\":%" PRId64, last_ans.put.header.revision);
 			break;
@@ -749,6 +760,9 @@ int main(int argc, char **argv)
 		rc = wait_and_print(cmd[0] == 's' ?
 				    etcd_client_status(cli, pos[1], NULL, on_done, NULL, NULL) :
 				    etcd_client_health(cli, pos[1], NULL, on_done, NULL, NULL));
+	} else if (strcmp(cmd, "peers") == 0) {
+		need_pos(2, "peers URL");
+		rc = wait_and_print(etcd_client_peers(cli, pos[1], NULL, on_done, NULL, NULL));
 	} else if (strcmp(cmd, "put") == 0) {
 		rc = cmd_put();
 	} else if (strcmp(cmd, "get") == 0) {
