@@ -66,6 +66,8 @@ struct sched_task {
 	int64_t last_seen_ms;       /* Unix ms */
 	struct health_sample samples[SCHED_SAMPLES];
 	size_t n_samples;
+	struct etcd_peers peers;    /* its etcd's view of its peers (/metrics) */
+	int64_t peers_ms;           /* loop ms of that answer; 0 = none */
 };
 
 struct sched {
@@ -124,6 +126,7 @@ struct sched {
 	struct health_report report;
 	bool have_report;
 	bool healthy;
+	bool cut_off_logged;        /* said once: no quorum seen, but nothing reached */
 	bool livelock;              /* in a no-quorum episode */
 	int64_t livelock_since_ms;  /* loop time the episode began */
 	bool total_loss;            /* plan_total_loss at the last plan */

@@ -13,6 +13,19 @@
 static char round_tasks[HEALTH_MAX_MEMBERS][TASK_ID_MAX + 1];
 static size_t round_n;
 
+/* What each member says of its peers (etcd_network_active_peers at
+ * /metrics; see etcd/etcd_metrics.h for why that gauge): one call per
+ * member at most every PEERS_EVERY_MS, the answer kept in its sched_task;
+ * an answer counts for the verdict while it is fresh. */
+#define PEERS_EVERY_MS 1000
+struct peers_slot {
+	struct sched *s;
+	char task_id[TASK_ID_MAX + 1];
+	struct etcd_call *call;
+};
+static struct peers_slot peers_slots[HEALTH_MAX_MEMBERS];
+static int64_t peers_started_ms;
+
 static bool sampled(const struct registry_record *r)
 {
 	return r->state == MEMBER_LAUNCHED || r->state == MEMBER_RUNNING;
@@ -130,14 +143,15 @@ static void dead_written(struct zk_store *st, int rc, const char *err, void *arg
 }
 
 static void mark_dead(struct sched *s, const struct registry_record *r,
-		      const struct health_fact *f)
+		      const struct health_fact *f, const char *peers)
 {
 	struct registry_record rec = *r;
-	log_warn("member %s judged dead: unreachable for %lld ms while a quorum of the others "
-		 "answered (last seen %lld ms ago; verdict: %s); replacing it",
-		 r->name, (long long)f->down_ms,
+	log_warn("member %s judged dead: %s for %lld ms while a quorum of the others "
+		 "answered (last seen %lld ms ago; %s; verdict: %s); replacing it",
+		 r->name, f->reachable ? "cut off from its peers" : "unreachable",
+		 (long long)f->down_ms,
 		 f->last_seen_ms < 0 ? -1LL : (long long)((int64_t)ev_now_ms(s->loop) - f->last_seen_ms),
-		 s->report.reason);
+		 peers, s->report.reason);
 	rec.state = MEMBER_DEAD;
 	struct sched_task *t = sched_task_get(s, r->task_id, true);
 	if (t && !t->failed_counted) {
@@ -145,6 +159,61 @@ static void mark_dead(struct sched *s, const struct registry_record *r,
 		s->failed_servers++;
 	}
 	sched_put(s, &rec, dead_written, s);
+}
+
+static void peers_cb(struct etcd_call *c, const struct etcd_result *res, struct etcd_answer *ans,
+		     void *arg)
+{
+	struct peers_slot *ps = arg;
+	ps->call = NULL;
+	if (res->err) {
+		log_v(1, "peers of %s: %s", ps->task_id, res->errmsg);
+		return;
+	}
+	struct sched_task *t = sched_task_get(ps->s, ps->task_id, false);
+	if (!t)
+		return;
+	t->peers = ans->peers;
+	t->peers_ms = (int64_t)ev_now_ms(ps->s->loop);
+}
+
+static void peers_start(struct sched *s, size_t i, const char *url, uint64_t timeout_ms)
+{
+	struct peers_slot *ps = &peers_slots[i];
+	if (ps->call)
+		return;
+	ps->s = s;
+	snprintf(ps->task_id, sizeof ps->task_id, "%s", round_tasks[i]);
+	struct etcd_call_opts o = { .timeout_ms = timeout_ms, .endpoint = url };
+	if (etcd_client_peers(s->etcd, url, &o, peers_cb, ps, &ps->call) < 0)
+		ps->call = NULL;
+}
+
+/* Sets the peer_up/peer_down bits of every series' latest sample from what
+ * its member last said of the others (by etcd id), if that is fresh. */
+static void peer_bits(struct sched *s, const struct health_series *series,
+		      const struct registry_record *const *recs, size_t n, int64_t fresh_ms)
+{
+	int64_t now = (int64_t)ev_now_ms(s->loop);
+	for (size_t i = 0; i < n; i++) {
+		struct sched_task *t = sched_task_get(s, recs[i]->task_id, false);
+		if (!t || !t->n_samples || !t->peers_ms || now - t->peers_ms > fresh_ms)
+			continue;
+		struct health_sample *x = &t->samples[t->n_samples - 1];
+		if (!x->reachable || (recs[i]->etcd_id && t->peers.local != recs[i]->etcd_id))
+			continue;
+		x->peer_up = x->peer_down = 0;
+		for (size_t j = 0; j < n; j++) {
+			const struct etcd_peer_view *v = j == i || !series[j].member_id ? NULL :
+				etcd_peers_find(&t->peers, series[j].member_id);
+			if (!v)
+				continue;
+			if (v->active)
+				x->peer_up |= (uint16_t)(1u << j);
+			else
+				x->peer_down |= (uint16_t)(1u << j);
+		}
+	}
 }
 
 static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, void *arg)
@@ -197,6 +266,7 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 	health_config_default(&hc);
 	int64_t iv = s->cfg->health_interval_ms > 0 ? s->cfg->health_interval_ms : 2000;
 	hc.fresh_ms = 2 * iv + 500;
+	peer_bits(s, series, recs, n, hc.fresh_ms + PEERS_EVERY_MS);
 	hc.window_ms = 5 * iv < 3000 ? 3000 : (5 * iv > 10000 ? 10000 : 5 * iv);
 	hc.member_timeout_ms = s->cfg->member_timeout_ms > 0 ? s->cfg->member_timeout_ms : 3600000;
 	enum health_verdict before = s->have_report ? s->report.verdict : HEALTH_UNKNOWN;
@@ -206,8 +276,26 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 	s->healthy = s->report.verdict == HEALTH_HEALTHY;
 	if (s->report.verdict != before || was != s->healthy)
 		log_info("health: %s (%s)", health_verdict_name(s->report.verdict), s->report.reason);
-	bool no_quorum = s->report.verdict == HEALTH_NO_LEADER ||
-			 s->report.verdict == HEALTH_QUORUM_LOST;
+	/* No quorum counts (livelock, reseed) only when etcd itself shows it:
+	 * a voter we reach, and no linearizable probe that went through. A
+	 * scheduler that reaches nobody, or whose probe through the minority
+	 * it reaches succeeds, may be the one cut off: it judges nothing. */
+	bool reached_voter = false;
+	for (size_t i = 0; i < s->report.n_facts; i++)
+		reached_voter |= s->report.facts[i].reachable && !s->report.facts[i].is_learner;
+	bool quorum_answered = r->probe_target >= 0 && r->probe_err == 0;
+	bool no_quorum = (s->report.verdict == HEALTH_NO_LEADER ||
+			  s->report.verdict == HEALTH_QUORUM_LOST) &&
+			 reached_voter && !quorum_answered;
+	if ((s->report.verdict == HEALTH_NO_LEADER || s->report.verdict == HEALTH_QUORUM_LOST) &&
+	    !no_quorum && !s->cut_off_logged) {
+		s->cut_off_logged = true;
+		log_warn("health: %s, but %s: not a livelock (we may be the one cut off)",
+			 s->report.reason, reached_voter ? "a linearizable read through the members we reach succeeded" :
+			 "we reach no member");
+	} else if (no_quorum || s->healthy) {
+		s->cut_off_logged = false;
+	}
 	if (no_quorum && !s->livelock) {
 		s->livelock = true;
 		s->livelock_since_ms = (int64_t)ev_now_ms(s->loop);
@@ -229,8 +317,22 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 		if (t)
 			t->leader = s->report.facts[i].is_leader;
 		if (s->cfg->member_timeout_ms > 0 && s->report.facts[i].dead && !sched_reseeding() &&
-		    recs[i]->state == MEMBER_RUNNING && s->report.n_facts == n)
-			mark_dead(s, recs[i], &s->report.facts[i]);
+		    recs[i]->state == MEMBER_RUNNING && s->report.n_facts == n) {
+			char peers[256] = "peers reporting it down:";
+			size_t len = strlen(peers), nd = 0;
+			for (size_t j = 0; j < n; j++) {
+				struct sched_task *o = sched_task_get(s, recs[j]->task_id, false);
+				if (j == i || !o || !o->n_samples ||
+				    !((o->samples[o->n_samples - 1].peer_down >> i) & 1u))
+					continue;
+				nd++;
+				len += (size_t)snprintf(peers + len, len < sizeof peers ? sizeof peers - len : 0,
+							" %s", recs[j]->name);
+			}
+			if (!nd)
+				snprintf(peers, sizeof peers, "no peer reports on it");
+			mark_dead(s, recs[i], &s->report.facts[i], peers);
+		}
 	}
 	sched_etcd_relist(s);
 	sched_replan(s);
@@ -267,8 +369,16 @@ static void health_cb(struct ev_loop *loop, void *arg)
 	uint64_t iv = s->cfg->health_interval_ms > 0 ? (uint64_t)s->cfg->health_interval_ms : 2000;
 	struct etcd_sample_opts o = { .status_timeout_ms = iv < 1000 ? iv : 1000,
 				      .probe_timeout_ms = iv < 1000 ? iv : 1000 };
-	if (etcd_sample_start(s->etcd, tg, round_n, &o, round_cb, s, &s->sample) < 0)
+	if (etcd_sample_start(s->etcd, tg, round_n, &o, round_cb, s, &s->sample) < 0) {
 		log_warn("health sample not started: %s", etcd_client_errmsg(s->etcd));
+		return;
+	}
+	int64_t now = (int64_t)ev_now_ms(loop);
+	if (s->cfg->member_timeout_ms > 0 && now - peers_started_ms >= PEERS_EVERY_MS) {
+		peers_started_ms = now;
+		for (size_t i = 0; i < round_n; i++)
+			peers_start(s, i, urls[i], o.status_timeout_ms);
+	}
 }
 
 void sched_health_start(struct sched *s)
@@ -284,4 +394,8 @@ void sched_health_stop(struct sched *s)
 	ev_timer_stop(s->loop, &s->health_timer);
 	etcd_sample_cancel(s->sample);
 	s->sample = NULL;
+	for (size_t i = 0; i < HEALTH_MAX_MEMBERS; i++) {
+		etcd_call_cancel(peers_slots[i].call);
+		peers_slots[i].call = NULL;
+	}
 }

@@ -101,10 +101,17 @@ static bool is_voter(const struct health_series *s, const struct health_sample *
 	return !s->learner && !(latest && latest->reachable && latest->is_learner);
 }
 
-/* Whether member m counts as down at time t (see the rule in health.h);
+/* What member m's sample at time t says (see the rule in health.h);
  * seen_by_us: m's own sample at t was reachable. */
-static bool counts_down(const struct health_config *cfg, const struct health_series *se,
-			size_t n, size_t m, int64_t t, bool seen_by_us)
+enum down_kind {
+	NOT_DOWN,               /* breaks the run */
+	DOWN,                   /* extends it */
+	DOWN_VETOED,            /* extends it, but a peer still sees m */
+};
+
+static enum down_kind counts_down(const struct health_config *cfg,
+				  const struct health_series *se, size_t n, size_t m,
+				  int64_t t, bool seen_by_us)
 {
 	unsigned others = 0, reached = 0, say_down = 0, say_up = 0;
 	for (size_t j = 0; j < n; j++) {
@@ -122,10 +129,10 @@ static bool counts_down(const struct health_config *cfg, const struct health_ser
 		say_down += (x->peer_down >> m) & 1u;
 	}
 	if (!others || reached * 2 <= others)
-		return false;           /* we reach a minority: judge nothing */
+		return NOT_DOWN;        /* we reach a minority: judge nothing */
 	if (seen_by_us)
-		return say_down * 2 > others;
-	return say_up == 0;
+		return say_down * 2 > others ? DOWN : NOT_DOWN;
+	return say_up == 0 ? DOWN : DOWN_VETOED;
 }
 
 static void judge_dead(const struct health_config *cfg, int64_t now,
@@ -133,19 +140,25 @@ static void judge_dead(const struct health_config *cfg, int64_t now,
 		       struct health_fact *f)
 {
 	const struct health_series *s = &se[m];
-	int64_t down_start = -1;
+	int64_t down_start = -1, vetoed = -1;
 	for (size_t k = 0; k < s->n_samples; k++) {
 		const struct health_sample *x = &s->samples[k];
-		if (!counts_down(cfg, se, n, m, x->t_ms, x->reachable))
-			down_start = -1;
-		else if (down_start < 0)
+		enum down_kind d = counts_down(cfg, se, n, m, x->t_ms, x->reachable);
+		if (d == NOT_DOWN) {
+			down_start = vetoed = -1;
+			continue;
+		}
+		if (down_start < 0)
 			down_start = x->t_ms;
+		if (d == DOWN_VETOED)
+			vetoed = x->t_ms;
 	}
 	if (down_start < 0 || !s->n_samples)
 		return;
 	const struct health_sample *last = &s->samples[s->n_samples - 1];
 	f->down_ms = last->t_ms - down_start;
-	f->dead = now - last->t_ms <= cfg->fresh_ms && f->down_ms >= cfg->member_timeout_ms;
+	f->dead = now - last->t_ms <= cfg->fresh_ms && f->down_ms >= cfg->member_timeout_ms &&
+		  (vetoed < 0 || last->t_ms - vetoed > cfg->fresh_ms);
 }
 
 static int check_input(const struct health_config *cfg, int64_t now, unsigned size,

@@ -39,15 +39,22 @@
  * each sample of the member, in time order, "counts as down" when at its
  * time t we reach (fresh, reachable latest sample) a strict majority of
  * the other expected voters, and either
- *   - the member's sample is unreachable and none of the others we reach
- *     reports it reachable (peer_up bit), or
+ *   - the member's sample is unreachable, or
  *   - the member answered us but a majority of the other voters report it
  *     unreachable (peer_down bits): it is cut off from its peers.
  * Anything else breaks the run, in particular reaching only a minority of
  * the others or nobody (we may be the one cut off): nothing is judged.
+ * An unreachable sample that one of the others we reach reports reachable
+ * (peer_up bit) still counts as down but is "vetoed": we may be the only
+ * one who cannot reach it.
  * The member is dead when its latest sample is fresh (now - t <= fresh_ms)
- * and counts as down, and the unbroken run of such samples spans at least
- * member_timeout_ms (latest sample time - first sample time of the run).
+ * and counts as down, the unbroken run of such samples spans at least
+ * member_timeout_ms (latest sample time - first sample time of the run),
+ * and no sample of the run within fresh_ms of the latest was vetoed. So
+ * a member cut off from everybody is dead member_timeout_ms after the cut
+ * even though its peers, which notice a silent peer only after their
+ * stream times out (about 5 s in etcd 3.4), still report it up at first;
+ * and a member only we cannot reach, its peers still seeing it, never is.
  * A slow member that still answers (and that no peer reports) is never
  * dead.
  *

@@ -323,8 +323,40 @@ static void test_dead(void)
 	unreachable_from(&w, 2, 5000);
 	EACH_FROM(&w, 1, 0, x) { x->peer_up = 1u << 2; }
 	r = judge(&w, 30000, 3);
+	ok(!r.facts[2].dead && r.facts[2].down_ms == 25000,
+	   "unreachable from us but a peer sees it: down 25 s, vetoed, not dead");
+	/* cut off from everybody: its peers notice ~5 s late (etcd's stream
+	 * timeout); the run still counts from the cut */
+	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
+	unreachable_from(&w, 2, 10000);
+	EACH_FROM(&w, 0, 10000, x) { x->peer_up = x->t_ms < 15000 ? 1u << 2 : 0; x->peer_down = x->t_ms < 15000 ? 0 : 1u << 2; }
+	EACH_FROM(&w, 1, 10000, x) { x->peer_up = x->t_ms < 16000 ? 1u << 2 : 0; x->peer_down = x->t_ms < 16000 ? 0 : 1u << 2; }
+	w.se[0].n_samples = w.se[1].n_samples = w.se[2].n_samples = 21;
+	r = judge(&w, 20000, 3);
+	ok(r.facts[2].dead && r.facts[2].down_ms == 10000,
+	   "cut off at 10 s, peers say so from 15-16 s: dead at 20 s, down counted from the cut");
+	w.se[0].n_samples = w.se[1].n_samples = w.se[2].n_samples = 18;
+	r = judge(&w, 17000, 3);
+	ok(!r.facts[2].dead && r.facts[2].down_ms == 7000,
+	   "... not before member_timeout after the cut");
+	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
+	unreachable_from(&w, 2, 5000);
+	EACH_FROM(&w, 1, 0, x) { x->peer_up = x->t_ms <= 18000 ? 1u << 2 : 0; }
+	w.se[0].n_samples = w.se[1].n_samples = w.se[2].n_samples = 21;
+	r = judge(&w, 20000, 3);
+	ok(!r.facts[2].dead && r.facts[2].down_ms == 15000,
+	   "a peer saw it until 2 s ago (within freshness): not dead yet");
+	w.se[0].n_samples = w.se[1].n_samples = w.se[2].n_samples = 22;
+	r = judge(&w, 21000, 3);
+	ok(r.facts[2].dead, "3 s after the last peer saw it: dead");
+	/* a peer's report only counts while we reach that peer */
+	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
+	unreachable_from(&w, 2, 5000);
+	EACH_FROM(&w, 1, 0, x) { x->peer_up = 1u << 2; }
+	unreachable_from(&w, 1, 5000);
+	r = judge(&w, 30000, 3);
 	ok(!r.facts[2].dead && r.facts[2].down_ms == 0,
-	   "unreachable from us but a peer sees it: not dead");
+	   "two of three unreachable: a minority reached, nothing judged");
 
 	/* answers us, but its peers report it cut off */
 	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
