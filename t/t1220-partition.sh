@@ -101,6 +101,7 @@ test_expect_success 'a member cut off from its peers and the scheduler: replaced
 	awk -v t="$CUT_S" -v m="$MT" "BEGIN { exit !(t <= m + 5) }" &&
 	grep "member $N judged dead" "$EM_TMP/s1.log" | tail -1 >dead.line && cat dead.line &&
 	grep -q "peers reporting it down: " dead.line &&
+	grep -q "agent [^ ]*: no new member there" "$EM_TMP/s1.log" &&
 	NAMES=$(etcd_names) && test "$(echo $NAMES | wc -w)" = 3 &&
 	! echo " $NAMES " | grep -q " $N " &&
 	! running | awk "{ print \$2 }" | grep -qx "$H" &&
@@ -173,7 +174,62 @@ test_expect_success 'after the heal: only the forced member of the old three run
 	etcdctl_run --endpoints="$(urls)" member list -w json >ml &&
 	test "$(jq -r ".members[].name" ml | grep -cxE "$NS|$NA|$NB")" = 1 &&
 	jq -r ".members[].name" ml | grep -qx "$FORCED" &&
-	etcdctl_run --endpoints="$(urls)" put k4 v4 &&
+	etcdctl_run --endpoints="$(urls)" put k4 v4
+'
+
+# exec_signal TASK SIG: signal the executor process of TASK (not its etcd)
+exec_signal() {
+	local q
+	q=$(sim_state | jq -r ".frameworks[] | .id as \$fw | .tasks[] | select(.id==\"$1\") | \"agent=\(.slave_id)&framework=\(\$fw)&executor=\(.executor_id)\"") &&
+	test -n "$q" &&
+	curl -sf -X POST "http://127.0.0.1:$C/executor/signal?$q&sig=$2" >/dev/null
+}
+
+test_expect_success 'a cut-off majority whose executors hang: killed through Mesos; no force, no kill of their etcd, while unconfirmed' '
+	running >run2 && cat run2 &&
+	read -r NS HS TS _ < <(head -1 run2) &&
+	read -r NA HA TA _ < <(sed -n 2p run2) &&
+	read -r NB HB TB _ < <(sed -n 3p run2) &&
+	PA=$(etcd_pid_of $NA) && PB=$(etcd_pid_of $NB) && test -n "$PA" && test -n "$PB" &&
+	FORCES=$(grep -c "reseed [^ ]*: forcing " "$EM_TMP/s1.log") &&
+	STARTS=$(grep -c "reseed [^ ]* started" "$EM_TMP/s1.log") &&
+	# an etcd forced before keeps the flag in its argv: only new ones count
+	OLDF=$(pgrep -f -- "[-]-force-new-cluster" | tr "\n" " ") &&
+	spawn monitor2 bash -c "while :; do
+		f=\$(pgrep -f -- \"[-]-force-new-cluster\" | grep -vwE \"^(${OLDF// /|}0)\$\" | head -1)
+		a=0; kill -0 $PA 2>/dev/null && a=1
+		b=0; kill -0 $PB 2>/dev/null && b=1
+		echo \"\$(date +%s%3N) \$a \$b \${f:-0}\"; sleep 0.1; done" &&
+	MON2=$SPAWNED_PID &&
+	exec_signal $TA STOP && exec_signal $TB STOP &&
+	cut_traffic "$HA $HB" "$HS $SCHED_IP" &&
+	wait_until 40 "test \$(grep -c \"reseed [^ ]* started\" \"$EM_TMP/s1.log\") -gt $STARTS" &&
+	wait_until 30 "grep -qE \"reseed [^ ]*: killing ($NA|$NB) through Mesos\" \"$EM_TMP/s1.log\"" &&
+	sleep 8 &&
+	test "$(grep -c "reseed [^ ]*: forcing " "$EM_TMP/s1.log")" = "$FORCES" &&
+	! awk "\$4 != 0" monitor2.log | grep -q . &&
+	pid_alive $PA && pid_alive $PB
+'
+
+# Known breakage (cmd/scheduler/sched_reseed_run.c, another helper's file):
+# when the executors resume they answer the fence and then obey the KILL, so
+# the tasks end; the ranking still picks a member whose task has ended, and
+# the force message goes to an executor that no longer exists (60 s lost
+# per such candidate).
+test_expect_failure 'the executors resume: every old etcd gone before the force; back to three voters' '
+	test_when_finished "stop_pid $MON2; heal_traffic" &&
+	exec_signal $TA CONT && exec_signal $TB CONT &&
+	wait_until 30 "test \$(grep -c \"reseed [^ ]*: forcing \" \"$EM_TMP/s1.log\") -gt $FORCES" &&
+	wait_until 30 "awk \"\\\$4 != 0\" monitor2.log | grep -q ." &&
+	awk "\$4 != 0" monitor2.log | head -1 >first-force2 && cat first-force2 &&
+	read -r tf a b f <first-force2 && test "$a$b" = 00 &&
+	heal_traffic &&
+	wait_until 60 "stat_is .healthy 1 && test \$(voters) = 3" &&
+	test "$(etcdctl_run --endpoints="$(urls)" get --print-value-only k4)" = v4
+'
+
+test_expect_success 'the scheduler stops' '
+	exec_signal $TA CONT; exec_signal $TB CONT; heal_traffic &&
 	kill -TERM $S1 && wait_until 10 "! pid_alive $S1"
 '
 

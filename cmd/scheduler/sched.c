@@ -148,7 +148,8 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 		}
 	for (size_t i = 0; i < s->n_offers; i++)
 		offers[i] = (struct plan_offer){ .agent_id = s->offers[i]->agent_id->value,
-						 .fits = sched_offer_fits(s, s->offers[i]) };
+						 .fits = sched_offer_fits(s, s->offers[i]) &&
+							 !sched_agent_suspect(s, s->offers[i]->agent_id->value) };
 	/* SAFETY.md section 2: no new action without a fresh fence */
 	w.leader = s->subscribed && sched_can_act(s);
 	w.reconciled = s->reconciled && !sched_unknown_pending() && !sched_original_pending();

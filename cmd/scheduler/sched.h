@@ -289,5 +289,9 @@ int sched_etcd_ensure(struct sched *s);
 const char *sched_etcd_endpoint(struct sched *s, char *buf, size_t len);
 /* Refreshes s->etcd_list; then re-plans. */
 void sched_etcd_relist(struct sched *s);
+/* True while agent_id is quarantined: a member on it was judged dead from
+ * etcd (not from Mesos) in the last max(30 s, 3 x -member-timeout); its
+ * offers do not fit, so the replacement goes to another agent. */
+bool sched_agent_suspect(struct sched *s, const char *agent_id);
 
 #endif

@@ -142,6 +142,44 @@ static void dead_written(struct zk_store *st, int rc, const char *err, void *arg
 	sched_replan(s);
 }
 
+/* Agents whose member was judged dead from etcd: a member cut off from
+ * its peers leaves an agent that is likely cut off too (still registered
+ * with Mesos, still offered); a replacement placed there could not join. */
+#define SUSPECT_MAX 16
+static struct {
+	char agent_id[TASK_ID_MAX + 1];
+	int64_t until_ms;
+} suspects[SUSPECT_MAX];
+
+static void suspect_agent(struct sched *s, const char *agent_id)
+{
+	int64_t now = (int64_t)ev_now_ms(s->loop), hold = 3 * s->cfg->member_timeout_ms;
+	size_t pick = 0;
+	if (hold < 30000)
+		hold = 30000;
+	for (size_t i = 0; i < SUSPECT_MAX; i++) {
+		if (strcmp(suspects[i].agent_id, agent_id) == 0) {
+			pick = i;
+			break;
+		}
+		if (suspects[i].until_ms < suspects[pick].until_ms)
+			pick = i;
+	}
+	snprintf(suspects[pick].agent_id, sizeof suspects[pick].agent_id, "%s", agent_id);
+	suspects[pick].until_ms = now + hold;
+	log_info("agent %s: no new member there for %lld s (its member was judged dead from etcd)",
+		 agent_id, (long long)(hold / 1000));
+}
+
+bool sched_agent_suspect(struct sched *s, const char *agent_id)
+{
+	int64_t now = (int64_t)ev_now_ms(s->loop);
+	for (size_t i = 0; i < SUSPECT_MAX; i++)
+		if (suspects[i].until_ms > now && strcmp(suspects[i].agent_id, agent_id) == 0)
+			return true;
+	return false;
+}
+
 static void mark_dead(struct sched *s, const struct registry_record *r,
 		      const struct health_fact *f, const char *peers)
 {
@@ -153,6 +191,7 @@ static void mark_dead(struct sched *s, const struct registry_record *r,
 		 f->last_seen_ms < 0 ? -1LL : (long long)((int64_t)ev_now_ms(s->loop) - f->last_seen_ms),
 		 peers, s->report.reason);
 	rec.state = MEMBER_DEAD;
+	suspect_agent(s, r->agent_id);
 	struct sched_task *t = sched_task_get(s, r->task_id, true);
 	if (t && !t->failed_counted) {
 		t->failed_counted = true;
