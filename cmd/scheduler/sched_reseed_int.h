@@ -71,16 +71,20 @@ struct rs_state {
 
 extern struct rs_state rs_state;
 
-/* The record of rs_state as JSON text (malloc'd, NUL-terminated; the
- * caller frees it with free()), with step as its "step". NULL: no memory. */
-char *rs_record_encode(const char *step);
+/* The record of *r as JSON text with step as its "step" and now_ms as
+ * its "updated_ms" (malloc'd, NUL-terminated; the caller frees it with
+ * free()). NULL: no memory. */
+char *rs_record_encode(const struct rs_state *r, const char *step, uint64_t now_ms);
 
-/* Fills rs_state from a record (id, members, candidate, tried, step).
- * Returns 0, -EPROTO (err names the field), or -ENOMEM. The step found
- * goes to *step_out (one of the names above; the older names "fenced"
- * and "force" read as "fence" and "ranked"). */
-int rs_record_decode(const char *id, const char *json, size_t len, char *step_out,
-		     size_t step_len, char *err, size_t errlen);
+/* Fills *r's id, reason, members, candidate (chosen), tried and highest
+ * index from a record (its timer and step are left alone). Returns 0,
+ * -EPROTO (err names the field), or -ENOMEM. The step found goes to
+ * step_out (one of the names above; the older names "fenced" and "force"
+ * read as "fence" and "ranked"; records of earlier builds without
+ * "tried" or "answered" read as if the candidate was tried and a member
+ * with data answered). */
+int rs_record_decode(struct rs_state *r, const char *id, const char *json, size_t len,
+		     char *step_out, size_t step_len, char *err, size_t errlen);
 
 /* True for a record step that ends a reseed ("done", "stuck"). */
 bool rs_step_final(const char *step);

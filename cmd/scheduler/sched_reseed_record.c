@@ -1,5 +1,5 @@
-/* The reseed/<id> record (SAFETY.md section 4): rs_state as JSON and
- * back, so that a scheduler that becomes leader mid-reseed resumes it
+/* The reseed/<id> record (SAFETY.md section 4): struct rs_state as JSON
+ * and back (pure functions, table-tested in t/unit/test_reseed_record.c), so that a scheduler that becomes leader mid-reseed resumes it
  * from the last step written. See sched_reseed_int.h.
  *
  * Record, version 1 (64-bit numbers as decimal strings; readers accept
@@ -13,7 +13,6 @@
 #include "sched_reseed_int.h"
 
 #include "cluster/json_read.h"
-#include "sched.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -51,9 +50,8 @@ static int add_member(cJSON *arr, const struct rs_member *m)
 	return rc ? -ENOMEM : 0;
 }
 
-char *rs_record_encode(const char *step)
+char *rs_record_encode(const struct rs_state *r, const char *step, uint64_t now_ms)
 {
-	const struct rs_state *r = &rs_state;
 	cJSON *j = cJSON_CreateObject(), *mem, *tried;
 	char *txt = NULL;
 	int rc = 0;
@@ -65,7 +63,7 @@ char *rs_record_encode(const char *step)
 	rc |= jw_str(j, "step", step);
 	rc |= jw_str(j, "reason", r->reason);
 	rc |= jw_u64(j, "decided_ms", r->decided_ms);
-	rc |= jw_u64(j, "updated_ms", (uint64_t)sched_wall_ms());
+	rc |= jw_u64(j, "updated_ms", now_ms);
 	mem = cJSON_AddArrayToObject(j, "members");
 	for (size_t i = 0; mem && rc == 0 && i < r->n; i++)
 		rc = add_member(mem, &r->m[i]);
@@ -123,10 +121,9 @@ static int decode_member(struct jr *jr, const cJSON *x, struct rs_member *m)
 	return 0;
 }
 
-int rs_record_decode(const char *id, const char *json, size_t len, char *step_out,
-		     size_t step_len, char *err, size_t errlen)
+int rs_record_decode(struct rs_state *r, const char *id, const char *json, size_t len,
+		     char *step_out, size_t step_len, char *err, size_t errlen)
 {
-	struct rs_state *r = &rs_state;
 	struct jr jr;
 	cJSON *root = NULL;
 	const cJSON *mem = NULL, *tried = NULL, *x;

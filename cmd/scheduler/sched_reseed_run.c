@@ -123,7 +123,7 @@ static void record_done(struct zk_store *st, int rc, const char *err, void *arg)
 
 static int record_put(struct rec_slot *sl)
 {
-	char *txt = rs_record_encode(sl->step);
+	char *txt = rs_record_encode(&rs, sl->step, (uint64_t)sched_wall_ms());
 	int rc;
 	if (!txt)
 		return -ENOMEM;
@@ -665,7 +665,8 @@ void sched_reseed_load(struct sched *s)
 	}
 	if (!best)
 		return;
-	int rc = rs_record_decode(best, best_json, best_len, step, sizeof step, err, sizeof err);
+	int rc = rs_record_decode(&rs, best, best_json, best_len, step, sizeof step, err,
+				  sizeof err);
 	if (rc < 0) {
 		rs.step = RS_STUCK;
 		snprintf(rs.id, sizeof rs.id, "%s", best);
