@@ -135,9 +135,9 @@ test_expect_success 'a SIGSTOPped member is replaced; its SIGCONT brings no four
 	test "$(etcdctl_run --endpoints="$(urls)" get --print-value-only k1)" = v1
 '
 
-# Not a network cut (mesos-sim runs every agent's etcd on 127.0.0.1, where
-# ZooKeeper and the sim also listen, so cut_traffic cannot single them out):
-# the scheduler's view of a cut is every member silent at once.
+# Every member silent at once, the scheduler's view of being cut off (here
+# every agent shares 127.0.0.1; t1220-partition cuts the real network with
+# agents on their own addresses).
 test_expect_success 'every member silent at once (as if the scheduler were cut off): nothing replaced' '
 	JD=$(grep -c "judged dead" "$EM_TMP/s1.log") &&
 	PLANNED=$(grep -c "planned member" "$EM_TMP/s1.log") &&

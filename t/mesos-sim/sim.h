@@ -83,6 +83,13 @@
  *    statuses and resources; agents), not every field.
  *  - Agent ports: agent i's port ranges are those of --resources shifted
  *    by i*1000, so agents on one loopback address never share ports.
+ *  - Agent addresses: every agent on --ip unless --agent-ips gives each its
+ *    own (offered as its hostname); --agent-gids runs each agent's
+ *    executors in a group of their own, which the tests map to the agent's
+ *    address with an nft SNAT rule (t/test-lib.sh identity_gid), since a
+ *    process on loopback otherwise sends from 127.0.0.1 whatever it listens
+ *    on. There is no agent<->master link to cut: a partition cuts the
+ *    tasks' traffic, never the agent's registration.
  */
 #ifndef EM_T_MESOS_SIM_SIM_H
 #define EM_T_MESOS_SIM_SIM_H
