@@ -91,6 +91,13 @@ test_expect_success 'checker: a healthy cluster passes; its writes are counted' 
 	"$SB" -scan -interval=100 -duration=3 -log=ok.events >out &&
 	cat out && grep -q "^em-splitbrain: ok: .* 0 forced starts, 1 clusters" out &&
 	test "$(sed -n "s/.* \([0-9]*\) writes accepted.*/\1/p" out)" -gt 3 &&
+	# as scripts/chaos runs it: one comma-separated line, SIGTERM to stop
+	echo "$ok_endpoints" >eps &&
+	spawn sbok "$SB" --endpoints-file eps -interval=100 -log=ok2.events && SBOK=$SPAWNED_PID &&
+	wait_until 10 "grep -q \"accepts writes\" ok2.events" &&
+	kill -TERM $SBOK && wait_until 10 "! pid_alive $SBOK" &&
+	cat "$EM_TMP/sbok.log" &&
+	grep -q "^em-splitbrain: ok: .* 3 targets, [1-9][0-9]* writes accepted" "$EM_TMP/sbok.log" &&
 	stop_etcd_cluster ok
 '
 

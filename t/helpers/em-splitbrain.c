@@ -5,9 +5,13 @@
  * usage: em-splitbrain [-scan] [-urls-file=FILE] [-interval=MS]
  *                      [-write-timeout=MS] [-duration=S] [-log=FILE]
  *                      [-no-order] [-grace=MS] [URL...]
+ * Flags also take two dashes, and "-urls-file FILE" / "-log FILE";
+ * -endpoints-file is another name for -urls-file (scripts/chaos:
+ * `em-splitbrain --endpoints-file FILE`).
  *
- * Targets: the client URLs given, the lines of -urls-file (read again each
- * round, so a test can add members as they appear), and with -scan every
+ * Targets: the client URLs given, the URLs in -urls-file (separated by
+ * commas or white space, read again each round, so a test or the chaos
+ * suite can add members as they appear), and with -scan every
  * etcd process in /proc (argv[0] or argv[1] named etcd, its
  * --advertise-client-urls or else --listen-client-urls; fenced, stale and
  * resumed ones included; inside a test's PID namespace that is exactly
@@ -30,7 +34,7 @@
  *                 before a --force-new-cluster process is still running
  *                 (not a zombie) after that start: the fence must take
  *                 every old member's process down first.
- * It stops after -duration seconds (default 600) or on SIGTERM/SIGINT and
+ * It stops after -duration seconds (default 3600) or on SIGTERM/SIGINT and
  * then prints one summary line on stdout: "em-splitbrain: ok: ..." (exit
  * 0) or the violation (exit 1). Exit 2: usage. -log=FILE gets one line per
  * event (new process, forced start, first write per cluster, ...).
@@ -99,7 +103,7 @@ static struct suspect sus[MAX_SUSPECTS];
 static size_t n_sus;
 static bool opt_scan, opt_order = true;
 static const char *opt_urls_file, *opt_log;
-static uint64_t opt_interval = 200, opt_write_timeout = 1000, opt_duration = 600,
+static uint64_t opt_interval = 200, opt_write_timeout = 1000, opt_duration = 3600,
 		opt_grace = 10000;
 static const char *fixed_urls[MAX_TARGETS];
 static size_t n_fixed;
@@ -542,14 +546,17 @@ static void scan(void)
 
 static void read_urls_file(void)
 {
-	char line[URL_LEN];
+	char line[4096];
 	FILE *f = fopen(opt_urls_file, "re");
 	if (!f)
 		return;
 	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, " \t\r\n")] = '\0';
-		if (strncmp(line, "http://", 7) == 0 || strncmp(line, "https://", 8) == 0) {
-			struct target *t = target_get(line, 0);
+		char *save = NULL;
+		for (char *u = strtok_r(line, ", \t\r\n", &save); u;
+		     u = strtok_r(NULL, ", \t\r\n", &save)) {
+			if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+				continue;
+			struct target *t = target_get(u, 0);
 			if (t)
 				t->present = true;
 		}
@@ -667,14 +674,24 @@ int main(int argc, char **argv)
 	char err[256];
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		if (a[0] == '-' && a[1] == '-' && a[2])
+			a++;   /* --flag reads as -flag */
+		const char *eq = strchr(a, '=');
+		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+		bool is_file = (nl == 10 && strncmp(a, "-urls-file", nl) == 0) ||
+			       (nl == 15 && strncmp(a, "-endpoints-file", nl) == 0);
+		bool is_log = nl == 4 && strncmp(a, "-log", nl) == 0;
+		if (is_file || is_log) {
+			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : "";
+			if (!*v)
+				return usage("a file name is missing");
+			*(is_file ? &opt_urls_file : &opt_log) = v;
+			continue;
+		}
 		if (strcmp(a, "-scan") == 0)
 			opt_scan = true;
 		else if (strcmp(a, "-no-order") == 0)
 			opt_order = false;
-		else if (strncmp(a, "-urls-file=", 11) == 0)
-			opt_urls_file = a + 11;
-		else if (strncmp(a, "-log=", 5) == 0)
-			opt_log = a + 5;
 		else if (num_opt(a, "-interval", &opt_interval) ||
 			 num_opt(a, "-write-timeout", &opt_write_timeout) ||
 			 num_opt(a, "-duration", &opt_duration) || num_opt(a, "-grace", &opt_grace))
