@@ -86,6 +86,17 @@ test_expect_success 'registry records: put, update, delete; a second process rea
 	grep -q "\"etcd_id\":\"12345678901234567890\"" raw
 '
 
+test_expect_success 'two writes of one record at once both land; a put behind a delete does not resurrect it' '
+	"$PROBE" write "$URI" fw-ov put-task,etcd-5_127.0.0.1_2380_2379_e,etcd-5,LAUNCHED \
+		overlap,etcd-5_127.0.0.1_2380_2379_e >out &&
+	cat out &&
+	grep -qx "merged state=RUNNING etcd_id=77 task_state=TASK_RUNNING" out &&
+	grep -qx "late-put ENOENT" out &&
+	grep -qx "ok overlap" out &&
+	"$PROBE" load "$URI" fw-ov >out &&
+	! grep -q "^task " out
+'
+
 test_expect_success 'a record that does not decode fails the load and names the node' '
 	"$PROBE" raw-put "$URI" /fw-rec/tasks/t1 "{\"v\":1,\"name\":\"etcd-1\"}" &&
 	test_expect_code 3 "$PROBE" load "$URI" fw-rec >out &&

@@ -174,3 +174,31 @@ fail:
 	registry_record_init(rec);
 	return rc;
 }
+
+void registry_record_merge3(const struct registry_record *base,
+			    const struct registry_record *mine,
+			    const struct registry_record *current,
+			    struct registry_record *out)
+{
+	*out = *current;
+#define TAKE_VAL(f) do { if (mine->f != base->f) out->f = mine->f; } while (0)
+#define TAKE_STR(f) do { if (strcmp(mine->f, base->f) != 0) \
+		memcpy(out->f, mine->f, sizeof out->f); } while (0)
+	TAKE_STR(name);
+	TAKE_STR(task_id);
+	TAKE_STR(agent_id);
+	TAKE_STR(host);
+	TAKE_VAL(peer_port);
+	TAKE_VAL(client_port);
+	TAKE_VAL(state);
+	TAKE_VAL(etcd_id);
+	TAKE_VAL(initial);
+	TAKE_VAL(learner);
+	TAKE_VAL(foreign);
+	TAKE_STR(task_state);
+	TAKE_VAL(planned_ms);
+#undef TAKE_VAL
+#undef TAKE_STR
+	if (mine->updated_ms > out->updated_ms)
+		out->updated_ms = mine->updated_ms;
+}

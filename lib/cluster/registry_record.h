@@ -76,6 +76,16 @@ int registry_record_check(const struct registry_record *rec, char *err, size_t e
 int registry_record_encode(const struct registry_record *rec, struct buf *out,
 			   char *err, size_t errlen);
 
+/* Three-way merge of one record written twice at once: `mine` was built
+ * from `base`; `current` is what is stored now (another write landed in
+ * between). out gets current with every field that mine changed from
+ * base; updated_ms is the later of the two. Pure; out may alias none of
+ * the inputs. */
+void registry_record_merge3(const struct registry_record *base,
+			    const struct registry_record *mine,
+			    const struct registry_record *current,
+			    struct registry_record *out);
+
 /* Parses len bytes (not NUL-terminated). 0, -EINVAL / -E2BIG (err),
  * -ENOTSUP (err is REGISTRY_RECORD_TOO_NEW) or -ENOMEM. On failure rec
  * is left initialised (registry_record_init). */

@@ -160,7 +160,12 @@ int zk_store_put_task(struct zk_store *st, const struct registry_record *rec,
 	op->data = buf_detach(&b);
 	op->len = strlen(op->data);
 	op->rec = *rec;
-	op->create = zk_store_task_find(st, rec->task_id) == NULL;
+	const struct registry_record *cur = zk_store_task_find(st, rec->task_id);
+	op->create = cur == NULL;
+	if (cur) {
+		op->have_base = true;   /* callers build on the mirror's record */
+		op->base = *cur;
+	}
 	op->done = done;
 	op->arg = arg;
 	return zs_op_start(op);

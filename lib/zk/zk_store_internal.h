@@ -60,6 +60,10 @@ struct zs_op {
 	char *data;
 	size_t len;
 	bool create;          /* upserts: this attempt creates */
+	uint64_t seq;         /* order of zs_op_start calls */
+	bool waiting;         /* queued behind an earlier write of the same node */
+	bool have_base;       /* ZS_PUT_TASK: the record the caller started from */
+	struct registry_record base;
 	int tries;
 	uint64_t n;           /* ZS_NEXT: the number being taken */
 	int version;          /* ZS_NEXT: next_member's version */
@@ -75,7 +79,8 @@ struct zk_store {
 	char *fence_node;
 	bool loaded;
 	struct zs_mirror m;
-	struct zs_op *ops;       /* writes in flight */
+	struct zs_op *ops;       /* writes in flight or waiting */
+	uint64_t op_seq;
 	struct zs_load *load;    /* the load in flight, or NULL */
 };
 
@@ -99,7 +104,14 @@ void zs_load_cancel(struct zk_store *st);
 /* The write engine (zk_store_ops.c). zs_op_new checks that the store is
  * loaded and idle (-EAGAIN, -EBUSY) and makes an op for "<root>/<rel>";
  * zs_op_start sends its first attempt (on failure op is freed and
- * nothing runs); afterwards it ends with exactly one completion. */
+ * nothing runs); afterwards it ends with exactly one completion.
+ * Writes of one node go out one at a time, in the order of their
+ * zs_op_start: a later one waits until the earlier is confirmed or has
+ * failed (else a retried create could land after a newer set, and a
+ * record built from the mirror before the earlier landed would undo it).
+ * A waiting task record is merged at its turn (registry_record_merge3:
+ * what its caller changed, over what is stored then); if the record was
+ * deleted meanwhile, the put ends with -ENOENT. */
 struct zs_op *zs_op_new(struct zk_store *st, enum zs_kind kind, const char *rel, int *rc);
 int zs_op_set_data(struct zs_op *op, const void *data, size_t len);
 int zs_op_start(struct zs_op *op);

@@ -3,6 +3,8 @@
  * CAS, applied to the mirror only after ZooKeeper confirmed it. */
 #include "zk/zk_store_internal.h"
 
+#include "base/buf.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +32,15 @@ static void op_unlink(struct zs_op *op)
 	op->prev = op->next = NULL;
 }
 
-/* Ends op: its completion runs, then op is freed. */
+static void op_release_next(struct zk_store *st, const char *path);
+
+/* Ends op: the next write of its node goes out, op's completion runs,
+ * then op is freed. */
 static void op_finish(struct zs_op *op, int rc)
 {
 	struct zk_store *st = op->st;
 	op_unlink(op);
+	op_release_next(st, op->path);
 	if (rc == 0)
 		op->err[0] = '\0';
 	if (op->ndone)
@@ -394,13 +400,84 @@ struct zs_op *zs_op_new(struct zk_store *st, enum zs_kind kind, const char *rel,
 	return op;
 }
 
+/* Another write of op's node is in flight or waiting. */
+static bool node_busy(const struct zk_store *st, const struct zs_op *op)
+{
+	for (const struct zs_op *o = st->ops; o; o = o->next)
+		if (o != op && strcmp(o->path, op->path) == 0)
+			return true;
+	return false;
+}
+
+/* A waiting task record's turn: rebuild it over what is stored now. */
+static int op_rebase(struct zs_op *op)
+{
+	struct zk_store *st = op->st;
+	const struct registry_record *cur;
+	struct registry_record merged;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (op->kind != ZS_PUT_TASK)
+		return 0;
+	cur = zk_store_task_find(st, op->rec.task_id);
+	if (!cur) {
+		if (op->have_base) {
+			snprintf(op->err, sizeof(op->err), "%s: the record was deleted while "
+				 "this write waited for an earlier one: not written again",
+				 op->path);
+			return -ENOENT;
+		}
+		op->create = true;
+		return 0;
+	}
+	op->create = false;
+	if (!op->have_base)
+		return 0;   /* the caller wrote a whole new record: it stands */
+	registry_record_merge3(&op->base, &op->rec, cur, &merged);
+	rc = registry_record_encode(&merged, &b, op->err, sizeof(op->err));
+	if (rc < 0) {
+		buf_finish(&b);
+		return rc;
+	}
+	free(op->data);
+	op->data = buf_detach(&b);
+	op->len = strlen(op->data);
+	op->rec = merged;
+	return 0;
+}
+
+/* Sends the earliest write waiting for path, if any. */
+static void op_release_next(struct zk_store *st, const char *path)
+{
+	struct zs_op *next = NULL;
+	int rc;
+
+	for (struct zs_op *o = st->ops; o; o = o->next)
+		if (o->waiting && strcmp(o->path, path) == 0 && (!next || o->seq < next->seq))
+			next = o;
+	if (!next)
+		return;
+	next->waiting = false;
+	rc = op_rebase(next);
+	if (rc == 0)
+		rc = op_submit(next);
+	if (rc < 0)
+		op_finish(next, rc);
+}
+
 int zs_op_start(struct zs_op *op)
 {
 	struct zk_store *st = op->st;
-	int rc = op_submit(op);
-	if (rc < 0) {
-		zs_op_free(op);
-		return rc;
+	op->seq = ++st->op_seq;
+	if (node_busy(st, op)) {
+		op->waiting = true;   /* sent by op_release_next */
+	} else {
+		int rc = op_submit(op);
+		if (rc < 0) {
+			zs_op_free(op);
+			return rc;
+		}
 	}
 	op->next = st->ops;
 	if (st->ops)

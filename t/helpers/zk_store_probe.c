@@ -12,6 +12,8 @@
  *                          failed. Actions (each one argv word, fields
  *                          separated by ','):
  *                            put-task,ID,NAME,STATE[,ETCD_ID[,TASK_STATE]]
+ *                            overlap,ID (two puts of ID at once, then a
+ *                            delete with a late put behind it)
  *                            del-task,ID   put-fwid,ID   forget-fwid
  *                            next   put-reseed,ID,JSON   del-reseed,ID
  *                            teardown,REASON   purge
@@ -197,6 +199,44 @@ static int do_action(struct zk_store *st, char *action)
 		if (n >= 6)
 			snprintf(r.task_state, sizeof(r.task_state), "%s", f[5]);
 		rc = wait_for(zk_store_put_task(st, &r, on_done, &w), &w);
+	} else if (strcmp(f[0], "overlap") == 0 && n == 2) {
+		/* Two writes of one record, both built from the mirror's copy
+		 * and sent at once (as a status write and a planner write can
+		 * be), then a delete and a late put built before it. */
+		const struct registry_record *cur = zk_store_task_find(st, f[1]);
+		struct registry_record a, b;
+		struct wait wa = { 0 }, wb = { 0 }, wc = { 0 }, wd = { 0 };
+		if (!cur)
+			return -ENOENT;
+		a = *cur;
+		b = *cur;
+		snprintf(a.task_state, sizeof(a.task_state), "TASK_RUNNING");
+		b.state = MEMBER_RUNNING;
+		b.etcd_id = 77;
+		int ra = zk_store_put_task(st, &a, on_done, &wa);
+		int rb = zk_store_put_task(st, &b, on_done, &wb);
+		ra = wait_for(ra, &wa);
+		rb = wait_for(rb, &wb);
+		printf("%s overlap-a %s\n", ra ? "error" : "ok", ra ? errname(ra) : "");
+		printf("%s overlap-b %s\n", rb ? "error" : "ok", rb ? errname(rb) : "");
+		cur = zk_store_task_find(st, f[1]);
+		printf("merged state=%s etcd_id=%llu task_state=%s\n",
+		       cur ? member_state_name(cur->state) : "-",
+		       cur ? (unsigned long long)cur->etcd_id : 0ull, cur ? cur->task_state : "-");
+		if (!cur)
+			return -ENOENT;
+		b = *cur;
+		b.state = MEMBER_DEAD;
+		int rc2 = zk_store_delete_task(st, f[1], on_done, &wc);
+		int rd = zk_store_put_task(st, &b, on_done, &wd);
+		rc2 = wait_for(rc2, &wc);
+		rd = wait_for(rd, &wd);
+		printf("%s overlap-del %s\n", rc2 ? "error" : "ok", rc2 ? errname(rc2) : "");
+		printf("late-put %s\n", errname(rd));
+		rc = ra ? ra : rb ? rb : rc2;
+		if (rc == 0)
+			printf("ok overlap\n");
+		return rc;
 	} else if (strcmp(f[0], "del-task") == 0 && n == 2) {
 		rc = wait_for(zk_store_delete_task(st, f[1], on_done, &w), &w);
 	} else if (strcmp(f[0], "put-fwid") == 0 && n == 2) {

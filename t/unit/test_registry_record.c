@@ -237,10 +237,37 @@ static void encode_refusals(void)
 	}
 }
 
+/* Two writes built from one base: each keeps what it changed. */
+static void merges(void)
+{
+	struct registry_record base, mine, cur, out;
+	sample(&base);
+	mine = base;
+	cur = base;
+	strcpy(cur.task_state, "TASK_RUNNING");   /* the write that landed first */
+	cur.updated_ms = base.updated_ms + 10;
+	mine.state = MEMBER_DEAD;                 /* the one that waited */
+	mine.etcd_id = 99;
+	mine.updated_ms = base.updated_ms + 5;
+	registry_record_merge3(&base, &mine, &cur, &out);
+	ok(out.state == MEMBER_DEAD && out.etcd_id == 99 &&
+	   strcmp(out.task_state, "TASK_RUNNING") == 0 && out.updated_ms == cur.updated_ms,
+	   "merge: both writes' fields kept, the later updated_ms");
+	mine = base;
+	strcpy(mine.task_state, "TASK_KILLED");
+	cur = base;
+	strcpy(cur.task_state, "TASK_RUNNING");
+	registry_record_merge3(&base, &mine, &cur, &out);
+	ok(strcmp(out.task_state, "TASK_KILLED") == 0, "merge: both changed a field: the waiting write wins");
+	registry_record_merge3(&base, &base, &cur, &out);
+	ok(memcmp(&out, &cur, sizeof out) == 0, "merge: an unchanged write keeps what is stored");
+}
+
 int main(void)
 {
 	exact();
 	round_trips();
+	merges();
 	defaults();
 	refusals();
 	encode_refusals();
