@@ -8,6 +8,9 @@
 #     judged dead (its peers report it inactive) and replaced within
 #     -member-timeout + 5 s; its task is killed through Mesos;
 #   - a scheduler cut off from every member replaces nothing;
+#   - an agent partitioned with its member (nft cut plus the sim's
+#     /agent/disconnect, so the KILL cannot reach it) comes back with its
+#     task still running: that task is killed, no fourth member;
 #   - two members cut off from the scheduler and from the third member
 #     while their agents stay registered: the scheduler sees a livelock
 #     (it reaches only the third, whose linearizable read fails), fences
@@ -129,6 +132,29 @@ test_expect_success 'the scheduler cut off from every member (only its traffic):
 	wait_until 20 "stat_is .healthy 1 && test \$(voters) = 3" &&
 	test "$(etcd_names)" = "$NAMES" &&
 	test "$(grep -c "judged dead" "$EM_TMP/s1.log")" = "$JD"
+'
+
+agent_of_task() { sim_state | jq -r ".frameworks[].tasks[] | select(.id==\"$1\") | .slave_id"; }
+agent_call() { curl -sf -X POST "http://127.0.0.1:$C/agent/$1?id=$2" >/dev/null; }
+
+test_expect_success 'an agent partitioned with its member (cut, and cut off from the master): replaced; back with its task, that task is killed' '
+	read -r N H T _ < <(running | awk "\$4 == \"false\"" | head -1) && test -n "$T" &&
+	AG=$(agent_of_task $T) && test -n "$AG" && P=$(etcd_pid_of $N) && test -n "$P" &&
+	OTHERS=$(running | awk -v n="$N" "\$1 != n { print \$2 }" | tr "\n" " ") &&
+	NAMES0=$(etcd_names) &&
+	test_when_finished "heal_traffic; agent_call reconnect $AG || :" &&
+	agent_call disconnect $AG && cut_traffic "$H" "$OTHERS $SCHED_IP" &&
+	wait_until 40 "healed_without $T" &&
+	grep -q "member $N judged dead" "$EM_TMP/s1.log" &&
+	NAMES=$(etcd_names) && ! echo " $NAMES " | grep -q " $N " &&
+	sleep 2 && pid_alive $P && test "$(task_state $T)" = TASK_RUNNING &&
+	note "$N replaced; its etcd (pid $P) still runs behind the partition" &&
+	heal_traffic && agent_call reconnect $AG &&
+	wait_until 30 "test \"\$(task_state $T)\" = TASK_KILLED" &&
+	wait_until 10 "! pid_alive $P" &&
+	test "$(etcd_names)" = "$NAMES" && test "$(voters)" = 3 &&
+	test "$(members | jq "[.[] | select(.state==\"RUNNING\")] | length")" = 3 &&
+	stat_is .healthy 1
 '
 
 test_expect_success 'a majority cut off from the scheduler and the survivor: every old etcd fenced before the force' '

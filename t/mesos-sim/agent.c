@@ -287,6 +287,44 @@ int sim_agent_kill(struct sim_agent *a)
 	return 0;
 }
 
+int sim_agent_disconnect(struct sim_agent *a)
+{
+	struct agent_state *as = agent_of(a);
+	if (!as)
+		return -EINVAL;
+	if (as->state != AGENT_RUNNING || as->cut_off || a->state != SIM_AGENT_UP)
+		return -EALREADY;
+	log_info("agent %s: cut off from the master; its executors keep running", a->id);
+	as->cut_off = true;
+	agent_status_pause(as);
+	sim_master_agent_down(a);
+	return 0;
+}
+
+int sim_agent_reconnect(struct sim_agent *a)
+{
+	struct agent_state *as = agent_of(a);
+	if (!as)
+		return -EINVAL;
+	if (!as->cut_off)
+		return -EALREADY;
+	as->cut_off = false;
+	bool renewed = sim_master_agent_up(a) == 1;
+	log_info("agent %s: reconnected to the master%s", a->id,
+		 renewed ? " as a new agent (it was removed)" : "; its tasks' updates flow again");
+	agent_status_resume(as);
+	return 0;
+}
+
+void sim_agent_forget(struct sim_agent *a)
+{
+	struct agent_state *as = agent_of(a);
+	if (!as || as->state == AGENT_DEAD)
+		return;
+	log_info("agent %s: removed by the master; its executors are killed", a->id);
+	drop_all(as);
+}
+
 /* After a kill and restart with the same id: what the agent had is gone. */
 static void report_lost_after_kill(struct agent_state *as)
 {

@@ -57,6 +57,8 @@ struct agent_state {
 	struct http_server *http;
 	struct sim_link execs;              /* struct agent_exec.link */
 	struct ev_timer recovery_timer;     /* RECOVERING -> RECONNECTING -> RUNNING */
+	bool cut_off;                       /* /agent/disconnect: running, but the
+					     * master has no news of it */
 };
 
 /* ---- one executor run (custom executor or a command task's) ---- */
@@ -202,5 +204,15 @@ int sim_agent_signal_executor(struct sim_agent *a, const char *fw_id, const char
  * whole container). Returns the number of processes signalled, or
  * -ENOENT. */
 int sim_agent_signal_task(struct sim *sim, const char *task_id, int sig, bool with_executor);
+/* A partition between agent a and the master: the agent and its executors
+ * keep running, but nothing reaches the master (status updates wait,
+ * executor messages are dropped), which counts the agent down (offers
+ * rescinded; after --agent-timeout it is removed and, the sim being one
+ * process, its executors are killed then rather than when it comes back).
+ * reconnect: the agent is back; if it was not removed, its waiting updates
+ * flow again and its tasks are known as before. -EALREADY if not in the
+ * state to do so. */
+int sim_agent_disconnect(struct sim_agent *a);
+int sim_agent_reconnect(struct sim_agent *a);
 
 #endif

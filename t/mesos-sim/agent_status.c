@@ -101,7 +101,7 @@ static void forward_head(struct agent_task *at)
 		return;
 	struct sim_agent *a = at->t->agent;
 	struct agent_state *as = agent_of(a);
-	if (!as || as->state == AGENT_DEAD || as->state == AGENT_RECOVERING)
+	if (!as || as->state == AGENT_DEAD || as->state == AGENT_RECOVERING || as->cut_off)
 		return;          /* resumed by agent_status_resume */
 	if (!at->backoff_ms)
 		at->backoff_ms = (uint64_t)agent_conf.update_retry_min_ms;

@@ -374,8 +374,11 @@ static void agent_handler(struct http_req *req, void *arg)
 		answer_error(req, 404, "no such agent (id=... or index=...)");
 		return;
 	}
-	rc = strcmp(http_req_path(req), "/agent/kill") == 0 ? sim_agent_kill(a)
-							    : sim_agent_restart(a);
+	const char *path = http_req_path(req);
+	rc = strcmp(path, "/agent/kill") == 0 ? sim_agent_kill(a) :
+	     strcmp(path, "/agent/disconnect") == 0 ? sim_agent_disconnect(a) :
+	     strcmp(path, "/agent/reconnect") == 0 ? sim_agent_reconnect(a) :
+	     sim_agent_restart(a);
 	if (rc != 0) {
 		answer_error(req, rc == -EALREADY ? 409 : 500, strerror(-rc));
 		return;
@@ -476,6 +479,8 @@ int sim_control_start(struct sim *sim, char *err, size_t errlen)
 		{.method = "POST", .path = "/framework/delay", .fn = fw_handler},
 		{.method = "POST", .path = "/agent/kill", .fn = agent_handler},
 		{.method = "POST", .path = "/agent/restart", .fn = agent_handler},
+		{.method = "POST", .path = "/agent/disconnect", .fn = agent_handler},
+		{.method = "POST", .path = "/agent/reconnect", .fn = agent_handler},
 		{.method = "POST", .path = "/task/signal", .fn = task_signal_handler},
 		{.method = "POST", .path = "/executor/signal", .fn = executor_signal_handler},
 	};

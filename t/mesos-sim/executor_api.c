@@ -416,7 +416,7 @@ static void handle(struct http_req *r, void *arg)
 		answer(r, 202, NULL);
 		if (c->type == MESOS__V1__EXECUTOR__CALL__TYPE__UPDATE)
 			store_update(ax, c->update->status);
-		else
+		else if (!ax->as->cut_off)  /* a partition loses it, as Mesos would */
 			sim_master_executor_message(ax->e, c->message->data.data,
 						    c->message->data.len);
 		break;

@@ -220,6 +220,7 @@ static void agent_removed(struct ev_loop *loop, void *arg)
 		if (!fw->partition_aware)
 			t->acked_terminal = true;
 	}
+	sim_agent_forget(a);
 	sim_list_each(it, nx, &a->executors)
 		sim_executor_free(sim_container_of(it, struct sim_executor, agent_link));
 	sim_list_each(it, nx, &sim->frameworks) {
@@ -266,6 +267,18 @@ int sim_master_agent_up(struct sim_agent *a)
 	}
 	a->state = SIM_AGENT_UP;
 	log_info("agent %s is up%s", a->id, rc ? " (re-registered with a new id)" : "");
+	/* kills asked for while it was away (Mesos: "Kill will be retried if
+	 * the agent re-registers") */
+	sim_list_each(it, nx, &a->tasks) {
+		struct sim_task *t = sim_container_of(it, struct sim_task, agent_link);
+		if (!t->kill_pending)
+			continue;
+		t->kill_pending = false;
+		if (!t->terminal) {
+			log_info("agent %s: the kill of task %s kept while it was away", a->id, t->id);
+			sim_agent_kill_task(a, t, NULL);
+		}
+	}
 	sim_alloc_now(sim);
 	return rc;
 }

@@ -167,8 +167,14 @@ static void kill_task(struct sim_framework *fw, const Mesos__V1__Scheduler__Call
 		sim_reconcile_one(fw, k->task_id->value, k->agent_id ? k->agent_id->value : NULL);
 		return;
 	}
-	if (t->terminal || !t->agent || t->agent->state != SIM_AGENT_UP)
-		return;     /* the agent is away: Mesos keeps the kill for later */
+	if (t->terminal || !t->agent)
+		return;
+	if (t->agent->state != SIM_AGENT_UP) {
+		/* the agent is away: Mesos keeps the kill and sends it when
+		 * the agent re-registers (sim_master_agent_up) */
+		t->kill_pending = true;
+		return;
+	}
 	sim_agent_kill_task(t->agent, t, k->kill_policy);
 }
 

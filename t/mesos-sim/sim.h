@@ -316,6 +316,7 @@ struct sim_task {
 	bool terminal;                    /* latest state is terminal */
 	bool acked_terminal;              /* [master] terminal update acknowledged */
 	bool unreachable;                 /* [master] its agent was removed */
+	bool kill_pending;                /* [master] KILL while its agent was away */
 	void *agent_priv;                 /* [agent] update queue, ... */
 };
 
@@ -367,6 +368,10 @@ void sim_agent_remove_framework(struct sim_agent *a, struct sim_framework *fw);
  * -EALREADY if already in that state. */
 int sim_agent_kill(struct sim_agent *a);
 int sim_agent_restart(struct sim_agent *a);
+/* The master removes agent a (agent timeout): the agent side lets go of
+ * every executor and task (processes killed) if it still holds any (a
+ * disconnected agent). */
+void sim_agent_forget(struct sim_agent *a);
 
 /* ---- calls the agent side makes into the master side: [master] ---- */
 
