@@ -49,7 +49,10 @@
  *    framework, offer and agent ids keep their counters.
  *  - Agents register at once; there is no agent<->master protocol, no
  *    registry and no agent_reregister_timeout. Agent loss is declared by
- *    the control API (/agent/kill), not by missed pings: offers on the
+ *    the control API (/agent/kill, or /agent/disconnect: processes keep
+ *    running, nothing reaches the master, a KILL waits for /agent/reconnect;
+ *    if the agent is removed meanwhile its executors are killed at the
+ *    removal, not at its return), not by missed pings: offers on the
  *    agent are rescinded at once, and after --agent-timeout (the whole
  *    health-check window; Mesos: 5 pings x 15 s plus a rate-limited
  *    removal) its tasks get TASK_LOST / TASK_UNREACHABLE with
@@ -88,8 +91,8 @@
  *    executors in a group of their own, which the tests map to the agent's
  *    address with an nft SNAT rule (t/test-lib.sh identity_gid), since a
  *    process on loopback otherwise sends from 127.0.0.1 whatever it listens
- *    on. There is no agent<->master link to cut: a partition cuts the
- *    tasks' traffic, never the agent's registration.
+ *    on. nft cuts the tasks' traffic only; the agent's link to the master
+ *    is cut with the control API's /agent/disconnect (and /agent/reconnect).
  */
 #ifndef EM_T_MESOS_SIM_SIM_H
 #define EM_T_MESOS_SIM_SIM_H
