@@ -266,14 +266,20 @@ static void force_next(struct sched *s)
 
 	for (size_t i = 0; i < rs.n_tried; i++)
 		tried[i] = rs.tried[i];
-	for (size_t i = 0; i < rs.n; i++)
+	for (size_t i = 0; i < rs.n; i++) {
+		/* A member whose task was killed, or has ended, cannot be
+		 * forced: its executor is gone or about to go (it may answer
+		 * the fence first, then obey the KILL). */
+		const struct registry_record *r = zk_store_task_find(s->store, rs.m[i].task_id);
+		bool gone = rs.m[i].killed || (r && sched_task_terminal_name(r->task_state));
 		c[i] = (struct rank_candidate){
 			.name = rs.m[i].name, .member_id = rs.m[i].ans.member_id,
-			.has_data = rs.m[i].answered && rs.m[i].ans.has_data &&
+			.has_data = !gone && rs.m[i].answered && rs.m[i].ans.has_data &&
 				    rs.m[i].ans.from != FW_FROM_NONE,
 			.raft_index = rs.m[i].ans.raft_index, .raft_term = rs.m[i].ans.raft_term,
 			.raft_applied_index = rs.m[i].ans.applied_index,
 		};
+	}
 	if (rank_reseed(c, rs.n, tried, rs.n_tried, order, RS_MAX, &n_order, &chosen) < 0 ||
 	    chosen < 0) {
 		char list[200] = "";
