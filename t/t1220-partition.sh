@@ -253,6 +253,23 @@ test_expect_success 'the executors resume: every old etcd gone before the force;
 	test "$(etcdctl_run --endpoints="$(urls)" get --print-value-only k4)" = v4
 '
 
+test_expect_success 'executors that stay hung: after two unconfirmed kills Mesos shuts them down; then the force' '
+	running >run3 && cat run3 &&
+	read -r NS HS TS _ < <(head -1 run3) &&
+	read -r NA HA TA _ < <(sed -n 2p run3) &&
+	read -r NB HB TB _ < <(sed -n 3p run3) &&
+	test_when_finished "exec_signal $TA CONT; exec_signal $TB CONT; heal_traffic" &&
+	SHUTS=$(grep -c "asking Mesos to shut its executor down" "$EM_TMP/s1.log" || :) &&
+	exec_signal $TA STOP && exec_signal $TB STOP &&
+	cut_traffic "$HA $HB" "$HS $SCHED_IP" &&
+	wait_until 90 "test \$(grep -c \"asking Mesos to shut its executor down\" \"$EM_TMP/s1.log\") -gt $SHUTS" &&
+	wait_until 60 "test \"\$(task_state $TA)\" != TASK_RUNNING && test \"\$(task_state $TB)\" != TASK_RUNNING" &&
+	wait_until 60 "test -z \"\$(etcd_pid_of $NA)\" && test -z \"\$(etcd_pid_of $NB)\"" &&
+	heal_traffic &&
+	wait_until 120 "stat_is .healthy 1 && test \$(voters) = 3" &&
+	test "$(etcdctl_run --endpoints="$(urls)" get --print-value-only k4)" = v4
+'
+
 test_expect_success 'the scheduler stops' '
 	exec_signal $TA CONT; exec_signal $TB CONT; heal_traffic &&
 	kill -TERM $S1 && wait_until 10 "! pid_alive $S1"

@@ -46,6 +46,7 @@ struct rs_member {
 	bool fenced;
 	bool answered;           /* the executor answered the fence */
 	bool killed;             /* a Mesos kill was sent */
+	unsigned kills;          /* kills sent by this process (not recorded) */
 	struct fw_fence_answer ans;
 };
 

@@ -192,6 +192,15 @@ static void kill_member(struct sched *s, struct rs_member *m, const char *why)
 	}
 	log_info("reseed %s: killing %s through Mesos (%s)", rs.id, m->name, why);
 	sched_kill(s->mesos, m->task_id, m->agent_id, NULL, NULL);
+	/* A custom executor that hangs never acts on a KILL (Mesos passes it
+	 * to the executor and waits): after two unconfirmed kills, ask Mesos
+	 * to shut the executor down, which ends its container. Our executor
+	 * id is the task id (sched_offers.c). */
+	if (++m->kills >= 3) {
+		log_warn("reseed %s: the kill of %s is still not confirmed: asking Mesos to "
+			 "shut its executor down", rs.id, m->name);
+		sched_shutdown(s->mesos, m->task_id, m->agent_id, NULL, NULL);
+	}
 	struct sched_task *t = sched_task_get(s, m->task_id, true);
 	if (t)
 		t->kill_sent = true;
