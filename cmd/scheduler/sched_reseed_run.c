@@ -280,7 +280,8 @@ static void force_next(struct sched *s)
 		 * forced: its executor is gone or about to go (it may answer
 		 * the fence first, then obey the KILL). */
 		const struct registry_record *r = zk_store_task_find(s->store, rs.m[i].task_id);
-		bool gone = rs.m[i].killed || (r && sched_task_terminal_name(r->task_state));
+		bool gone = rs.m[i].killed || (r && sched_task_terminal_name(r->task_state)) ||
+			    (r && r->learner);   /* never force a learner: no voter */
 		c[i] = (struct rank_candidate){
 			.name = rs.m[i].name, .member_id = rs.m[i].ans.member_id,
 			.has_data = !gone && rs.m[i].answered && rs.m[i].ans.has_data &&
@@ -590,8 +591,11 @@ int sched_reseed_start(struct sched *s, const char *reason, char *err, size_t er
 		snprintf(err, errlen, "the cluster is healthy: a reseed would throw members away");
 		return -EBUSY;
 	}
-	/* a member launched but not yet running cannot be judged: a cluster
-	 * still forming is not a cluster that lost its quorum */
+	/* an initial member launched but not yet running cannot be judged: a
+	 * cluster still forming is not a cluster that lost its quorum. A
+	 * learner that never ran is not waited for: it is no voter, and
+	 * without quorum it can never start (seed 7 of scripts/chaos: a
+	 * learner added between two deaths held the reseed off for ever) */
 	for (size_t i = 0; i < zk_store_task_count(s->store); i++) {
 		const struct registry_record *r = zk_store_task_at(s->store, i);
 		bool starting = !r->task_state[0] || strcmp(r->task_state, "TASK_STAGING") == 0 ||
@@ -601,7 +605,7 @@ int sched_reseed_start(struct sched *s, const char *reason, char *err, size_t er
 		if (t && t->last_seen_ms > 0)
 			starting = false;
 		if ((r->state == MEMBER_LAUNCHED || r->state == MEMBER_RUNNING) && !r->foreign &&
-		    starting) {
+		    r->initial && starting) {
 			snprintf(err, errlen, "member %s is still starting (%s): a reseed waits until "
 				 "every member ran or ended", r->name,
 				 r->task_state[0] ? r->task_state : "no status yet");
