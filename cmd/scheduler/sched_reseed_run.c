@@ -482,9 +482,10 @@ static void on_fence_answer(struct sched *s, size_t i, const struct fw_message *
 		}
 		break;
 	}
-	log_info("reseed %s: %s fenced (raft index %" PRIu64 ", term %" PRIu64 ", from %s)",
-		 rs.id, m->name, a->fence.raft_index, a->fence.raft_term,
-		 fw_fence_from_name(a->fence.from));
+	/* the index it is ranked with (the executor's, or our newer sample) */
+	log_info("reseed %s: %s fenced (raft index %" PRIu64 ", term %" PRIu64 ", from %s; "
+		 "its executor said %" PRIu64 ")", rs.id, m->name, m->ans.raft_index,
+		 m->ans.raft_term, fw_fence_from_name(m->ans.from), a->fence.raft_index);
 	record_fence(s);
 	all_fenced_check(s);
 }
