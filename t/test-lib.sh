@@ -334,21 +334,22 @@ _em_run_test() {
 		printf '#   output (last 80 lines):\n'
 		tail -n 80 "$out" | _em_quote_lines)
 	printf '%s\n' "$diag"
+	# The diagnosis comes last: meson shows only the end of a long log.
 	{
+		_em_dump_daemon_logs
 		echo "# not ok $_em_count - $desc"
 		printf '%s\n' "$diag"
-		_em_dump_daemon_logs
 	} >&"$_em_err_fd"
 }
 
-# The last lines of every daemon log of this test, for a failure seen only
-# in CI output.
+# The last lines of the six most recently written daemon logs of this
+# test, for a failure seen only in CI output.
 _em_dump_daemon_logs() {
 	local f
-	for f in "$EM_TMP"/*.log; do
+	for f in $(ls -t "$EM_TMP"/*.log 2>/dev/null | head -6); do
 		[[ -f $f ]] || continue
-		echo "#   --- ${f##*/} (last 15 lines)"
-		tail -n 15 "$f" | _em_quote_lines
+		echo "#   --- ${f##*/} (last 12 lines)"
+		tail -n 12 "$f" | cut -c1-300 | _em_quote_lines
 	done
 }
 
