@@ -340,7 +340,13 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 		s->livelock_since_ms = (int64_t)ev_now_ms(s->loop);
 		s->cluster_livelocks++;
 		log_warn("livelock: the etcd cluster has no quorum (%s)", s->report.reason);
-	} else if (s->healthy) {
+	} else if (s->healthy || quorum_answered) {
+		/* a linearizable read went through a quorum this round: the
+		 * episode is over, and a later loss is a new one. Without this,
+		 * one failed probe (through a leader just cut off) started an
+		 * episode that stayed open across rounds with a working quorum,
+		 * and the next blip after -reseed-timeout reseeded a cluster
+		 * that never lost its quorum (chaos seed 2026, fault 59). */
 		s->livelock = false;
 	}
 	if (no_quorum && s->livelock && s->cfg->auto_reseed && !sched_reseeding() &&
