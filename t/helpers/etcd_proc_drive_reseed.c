@@ -15,8 +15,24 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "etcd_proc_drive.h"
+
+/* The process is in state T (stopped), as /proc/<pid>/stat says. */
+static bool is_stopped(pid_t pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *rp = strrchr(buf, ')');
+	return rp && rp[1] == ' ' && rp[2] == 'T';
+}
 
 static void print_fence(const struct member *mm)
 {
@@ -108,7 +124,12 @@ void scenario_reseed(void)
 	 * to the last sample and still kills it. */
 	drv_ok(fence(&m[1], "reseed-1") && gone(pids[1]), "the second member is fenced");
 	print_fence(&m[1]);
+	/* its pid now (a loaded machine may have seen it restarted since),
+	 * and stopped for sure before the fence asks it anything */
+	pids[2] = etcd_proc_pid(m[2].proc);
 	kill(pids[2], SIGSTOP);
+	for (int w = 0; w < 200 && !is_stopped(pids[2]); w++)
+		usleep(10000);
 	m[2].fenced = false;
 	rc = etcd_proc_fence(m[2].proc, "reseed-1", 500, on_fenced, &m[2]);
 	all = rc == 0 && run_until(flag_true, &m[2].fenced, 10000);
