@@ -258,6 +258,25 @@ int res_pool_init(struct res_pool *p, const Mesos__V1__Offer *offer)
 		}
 		p->n++;
 	}
+	/* Mesos never offers one port twice. Overlapping ranges (in one
+	 * resource or across several) would let a take hand out the same
+	 * port as peer and client port: such an offer is refused whole. */
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->e[i].kind != K_PORTS)
+			continue;
+		for (size_t a = 0; a < p->e[i].n_ranges; a++)
+			for (size_t j = i; j < p->n; j++) {
+				if (p->e[j].kind != K_PORTS)
+					continue;
+				for (size_t b = j == i ? a + 1 : 0; b < p->e[j].n_ranges; b++) {
+					const struct res_range *x = &p->e[i].ranges[a], *y = &p->e[j].ranges[b];
+					if (x->begin <= y->end && y->begin <= x->end) {
+						rc = -EPROTO;
+						goto fail;
+					}
+				}
+			}
+	}
 	return 0;
 fail:
 	res_pool_finish(p);
