@@ -361,13 +361,18 @@ static void on_child(struct ev_loop *loop, pid_t pid, int wstatus, void *arg)
 		reseed_on_exit(p, wstatus);
 		return;
 	}
+	if (reseed_restarting(p)) {
+		reseed_on_restart_exit(p, wstatus);
+		return;
+	}
 	unexpected_exit(p, wstatus);
 }
 
 int proc_spawn_etcd(struct etcd_proc *p, bool force)
 {
 	struct etcd_argv_opts o = { .etcd_bin = p->etcd_bin, .data_dir = p->data_dir,
-				    .force_new_cluster = force };
+				    .force_new_cluster = force,
+				    .snapshot_at_once = force || reseed_wants_snapshot(p) };
 	char **argv = NULL;
 	int fd = -1, rc;
 	pid_t pid;

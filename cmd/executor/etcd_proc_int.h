@@ -12,6 +12,11 @@
 
 enum op_phase { OP_NONE = 0, OP_PENDING, OP_DONE };
 
+/* A force runs etcd twice: with --force-new-cluster (and --snapshot-count=1)
+ * until it serves alone and has a raft snapshot on disk, then, after a
+ * SIGTERM, without either flag (etcd_argv.h says why). */
+enum force_step { FORCE_STEP_FORCED = 0, FORCE_STEP_RESTART, FORCE_STEP_PLAIN };
+
 struct etcd_proc {
 	struct ev_loop *loop;
 	struct member_config mc;
@@ -59,6 +64,7 @@ struct etcd_proc {
 
 	/* force */
 	enum op_phase force_phase;
+	enum force_step force_step;
 	bool force_reply;
 	char force_id[IDENT_TOKEN_MAX + 1];
 	etcd_proc_force_fn force_fn;
@@ -94,6 +100,9 @@ void reseed_on_failed(struct etcd_proc *p, const char *message);
 void reseed_deliver(struct etcd_proc *p);
 void reseed_finish(struct etcd_proc *p);
 void reseed_abort_force(struct etcd_proc *p, const char *why);
+bool reseed_restarting(const struct etcd_proc *p);
+bool reseed_wants_snapshot(const struct etcd_proc *p);
+void reseed_on_restart_exit(struct etcd_proc *p, int wstatus);
 
 /* etcd_proc_snap.c */
 void snap_free(struct etcd_proc_snap *s);

@@ -2,8 +2,10 @@
  * supervised etcd. See etcd_proc.h for the contract. */
 #include "etcd_proc_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,6 +130,8 @@ int etcd_proc_fence(struct etcd_proc *p, const char *reseed_id,
 
 /* --------------------------------------------------------------- force */
 
+#define FORCE_RESTART_GRACE_MS 10000
+
 static void force_done(struct etcd_proc *p, int err, const char *msg)
 {
 	struct etcd_proc_force_result *r = &p->force_res;
@@ -149,6 +153,29 @@ static void force_done(struct etcd_proc *p, int err, const char *msg)
 	proc_schedule_reply(p);
 }
 
+/* Does <data dir>/member/snap hold a raft snapshot (<term>-<index>.snap)?
+ * A relative data dir is relative to etcd's working directory. */
+static bool has_raft_snapshot(const struct etcd_proc *p)
+{
+	const char *dir = p->data_dir ? p->data_dir : p->mc.data_dir;
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+	int n;
+
+	if (dir[0] != '/' && p->workdir)
+		n = snprintf(path, sizeof path, "%s/%s/member/snap", p->workdir, dir);
+	else
+		n = snprintf(path, sizeof path, "%s/member/snap", dir);
+	if (n < 0 || (size_t)n >= sizeof path || !(d = opendir(path)))
+		return false;
+	while (!found && (de = readdir(d)))
+		found = str_has_suffix(de->d_name, ".snap");
+	closedir(d);
+	return found;
+}
+
 static void on_force_members(struct etcd_call *call, const struct etcd_result *res,
 			     struct etcd_answer *ans, void *arg)
 {
@@ -159,10 +186,49 @@ static void on_force_members(struct etcd_call *call, const struct etcd_result *r
 	p->force_call = NULL;
 	if (p->force_phase != OP_PENDING || res->err != 0)
 		return;
-	if (ans->members.n_members == 1 && ans->members.members[0].id == p->member_id) {
+	if (ans->members.n_members != 1 || ans->members.members[0].id != p->member_id)
+		return;
+	if (p->force_step == FORCE_STEP_PLAIN) {
 		snprintf(msg, sizeof msg, "a healthy one-member cluster: member %016" PRIx64
 			 " at raft index %" PRIu64, p->member_id, p->raft_index);
 		force_done(p, 0, msg);
+		return;
+	}
+	if (p->force_step != FORCE_STEP_FORCED || !has_raft_snapshot(p))
+		return;   /* etcd snapshots on its first apply: the next round sees it */
+	etcd_proc_log_note(p->log, "force for reseed %s: alone and snapshotted at raft index %"
+			   PRIu64 "; restarting etcd without --force-new-cluster", p->force_id,
+			   p->raft_index);
+	p->force_step = FORCE_STEP_RESTART;
+	proc_probe_stop(p);
+	proc_kill_group(p->pid, SIGTERM);
+	ev_timer_start(p->loop, &p->kill_timer, FORCE_RESTART_GRACE_MS, 0);
+}
+
+/* A forced etcd that crashed before its snapshot restarts without
+ * --force-new-cluster (the membership is rewritten already) but must still
+ * snapshot at once. */
+bool reseed_wants_snapshot(const struct etcd_proc *p)
+{
+	return p->force_phase == OP_PENDING && p->force_step == FORCE_STEP_FORCED;
+}
+
+bool reseed_restarting(const struct etcd_proc *p)
+{
+	return p->force_phase == OP_PENDING && p->force_step == FORCE_STEP_RESTART;
+}
+
+void reseed_on_restart_exit(struct etcd_proc *p, int wstatus)
+{
+	char how[96], msg[ETCD_PROC_MSG_LEN];
+
+	proc_describe_status(wstatus, how, sizeof how);
+	etcd_proc_log_note(p->log, "forced etcd stopped (%s); starting it as usual", how);
+	p->force_step = FORCE_STEP_PLAIN;
+	if (proc_spawn_etcd(p, false) < 0) {
+		snprintf(msg, sizeof msg, "%s", p->errmsg);
+		proc_set_state(p, ETCD_PROC_FAILED, -1, msg);
+		force_done(p, -EIO, msg);
 	}
 }
 
@@ -239,6 +305,7 @@ int etcd_proc_force(struct etcd_proc *p, const char *reseed_id, uint64_t timeout
 	str_copy(p->force_id, reseed_id, sizeof p->force_id);
 	memset(&p->force_res, 0, sizeof p->force_res);
 	p->force_phase = OP_PENDING;
+	p->force_step = FORCE_STEP_FORCED;
 	p->force_fn = fn;
 	p->force_arg = arg;
 	ev_timer_start(p->loop, &p->force_timer, timeout_ms ? timeout_ms : 60000, 0);

@@ -32,6 +32,7 @@ long base64_decode(const char *in, size_t n, void *out, size_t outlen);
 bool ct_streq(const char *a, const char *b);
 
 bool str_has_prefix(const char *s, const char *prefix);
+bool str_has_suffix(const char *s, const char *suffix);
 /* snprintf-style copy: always NUL-terminates, returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t dstlen);
 

@@ -144,7 +144,7 @@ static int initial_cluster(struct buf *ic, const struct member_config *mc)
 	return rc;
 }
 
-static void etcd_flags(struct words *w, const struct member_etcd_flags *f)
+static void etcd_flags(struct words *w, const struct member_etcd_flags *f, bool snapshot_at_once)
 {
 	static const char *const modes[] = { NULL, "periodic", "revision" };
 
@@ -154,7 +154,9 @@ static void etcd_flags(struct words *w, const struct member_etcd_flags *f)
 		word(w, "--election-timeout=%llu", (unsigned long long)f->election_timeout_ms);
 	if (f->quota_backend_bytes)
 		word(w, "--quota-backend-bytes=%llu", (unsigned long long)f->quota_backend_bytes);
-	if (f->snapshot_count)
+	if (snapshot_at_once)
+		word(w, "--snapshot-count=1");
+	else if (f->snapshot_count)
 		word(w, "--snapshot-count=%llu", (unsigned long long)f->snapshot_count);
 	if (f->max_request_bytes)
 		word(w, "--max-request-bytes=%llu", (unsigned long long)f->max_request_bytes);
@@ -219,7 +221,7 @@ int etcd_argv_new(const struct member_config *mc,
 	word(&w, "--initial-cluster-token=%s", mc->cluster_token);
 	word(&w, "--logger=zap");
 	word(&w, "--log-outputs=stderr");
-	etcd_flags(&w, &mc->etcd);
+	etcd_flags(&w, &mc->etcd, opts->snapshot_at_once);
 	tls_flags(&w, &mc->tls);
 	if (opts->force_new_cluster)
 		word(&w, "--force-new-cluster");

@@ -23,6 +23,16 @@
  * the reseed "force" operation, once per reseed id; every other start,
  * including restarts after a forced one, goes without it.
  *
+ * opts->snapshot_at_once puts --snapshot-count=1 in place of the
+ * configured count. The force uses it: the forced member must take a raft
+ * snapshot before anyone joins it. Its database may hold writes that its
+ * WAL's commit index does not cover (etcd applies before it saves the
+ * hard state: etcd-io/etcd#10508), the forced start drops those WAL
+ * entries, and a member added later that replays the log from index 1
+ * would never see those writes; one that is sent a snapshot gets the
+ * database itself. The executor restarts etcd without it once the
+ * snapshot is on disk.
+ *
  * The environment is built from scratch (PROTOCOLS.md §H.4: etcd exits
  * when a flag is also set as ETCD_*): only PATH, HOME, TZ, LANG, LC_*,
  * TMPDIR, USER and LOGNAME are copied from the parent; PATH gets a default
@@ -48,6 +58,7 @@ struct etcd_argv_opts {
 				   * is relative to etcd's working directory,
 				   * which must be the sandbox */
 	bool force_new_cluster;   /* the reseed force op, and nothing else */
+	bool snapshot_at_once;    /* --snapshot-count=1 (see above) */
 };
 
 int etcd_argv_new(const struct member_config *mc,

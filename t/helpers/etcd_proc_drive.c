@@ -121,8 +121,12 @@ static void on_state(struct etcd_proc *p, const struct etcd_proc_event *ev, void
 	mm->last[ev->state].message = mm->last_msg[ev->state];
 	/* By the time it serves etcd has surely exec'd (at STARTING the
 	 * child may still be between fork and exec). */
-	if (ev->state == ETCD_PROC_SERVING && ev->pid)
+	if (ev->state == ETCD_PROC_SERVING && ev->pid) {
 		read_cmdline(ev->pid, mm->start_cmdline, sizeof mm->start_cmdline);
+		if (strstr(mm->start_cmdline, "--force-new-cluster") &&
+		    strstr(mm->start_cmdline, "--snapshot-count=1"))
+			mm->served_forced = true;
+	}
 	fprintf(stderr, "[%s] %s -> %s pid %d member %016" PRIx64 " index %" PRIu64
 		" restarts %u: %s\n", mm->name, etcd_proc_state_name(ev->from),
 		etcd_proc_state_name(ev->state), (int)ev->pid, ev->member_id, ev->raft_index,
@@ -248,6 +252,7 @@ int new_proc(struct member *mm, uint64_t backoff_max_ms)
 	mm->proc = NULL;
 	memset(mm->n_ev, 0, sizeof mm->n_ev);
 	mm->start_cmdline[0] = '\0';
+	mm->served_forced = false;
 	rc = etcd_proc_new(loop, &cfg, &mm->proc, err, sizeof err);
 	if (rc < 0)
 		note("etcd_proc_new %s: %s", mm->name, err);

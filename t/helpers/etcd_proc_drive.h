@@ -27,6 +27,7 @@ struct member {
 	struct etcd_proc_event last[ETCD_PROC_FENCED + 1];
 	char last_msg[ETCD_PROC_FENCED + 1][ETCD_PROC_MSG_LEN];
 	char start_cmdline[2048];          /* of the last etcd that served */
+	bool served_forced;                /* one served with --force-new-cluster */
 	bool stopped; int stop_wstatus;
 	bool fenced; struct etcd_proc_fence_result fence; char fence_msg[256];
 	bool forced; struct etcd_proc_force_result force; char force_msg[ETCD_PROC_MSG_LEN];

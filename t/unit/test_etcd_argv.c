@@ -113,7 +113,21 @@ static void plain(void)
 	       "force argv builds");
 	is_int(find_prefix(argv, "--force-new-cluster"), 1, "exactly one --force-new-cluster when asked");
 	is_int(find(argv, "--force-new-cluster"), (int)count(argv) - 1, "and it is the last word");
+	is_int(find_prefix(argv, "--snapshot-count="), 0, "no --snapshot-count unless asked");
 	etcd_strv_free(argv);
+
+	mc.etcd.snapshot_count = 50000;
+	is_int(etcd_argv_new(&mc, &(struct etcd_argv_opts){ .etcd_bin = "./etcd",
+			     .snapshot_at_once = true }, &argv, err, sizeof(err)), 0,
+	       "snapshot-at-once argv with a configured snapshot count builds");
+	is_int(find_prefix(argv, "--snapshot-count="), 1, "the configured count gives way");
+	ok(find(argv, "--snapshot-count=1") > 0, "to --snapshot-count=1");
+	etcd_strv_free(argv);
+	is_int(etcd_argv_new(&mc, &(struct etcd_argv_opts){ .etcd_bin = "./etcd" }, &argv, err,
+			     sizeof(err)), 0, "unforced argv builds");
+	ok(find(argv, "--snapshot-count=50000") > 0, "and keeps the configured count");
+	etcd_strv_free(argv);
+	mc.etcd.snapshot_count = 0;
 }
 
 static void listen_rules(void)

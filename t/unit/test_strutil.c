@@ -78,5 +78,17 @@ int main(void)
 	char small[4];
 	ok(str_copy(small, "abcdef", sizeof small) == 6 && strcmp(small, "abc") == 0,
 	   "str_copy truncates and terminates");
+	static const struct { const char *s, *suffix; bool want; } sfx[] = {
+		{ "0000000000000002-0000000000000009.snap", ".snap", true },
+		{ "0000000000000009.snap.db", ".snap", false },
+		{ ".snap", ".snap", true },
+		{ "snap", ".snap", false },
+		{ "", "", true },
+		{ "x", "", true },
+		{ "", "x", false },
+	};
+	for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++)
+		ok(str_has_suffix(sfx[k].s, sfx[k].suffix) == sfx[k].want,
+		   "str_has_suffix(\"%s\", \"%s\") is %d", sfx[k].s, sfx[k].suffix, sfx[k].want);
 	return done_testing();
 }
