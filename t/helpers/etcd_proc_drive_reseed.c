@@ -82,13 +82,32 @@ static bool learner_caught_up(void *arg)
 	return want != (size_t)-1 && count_prefix(urls[1], "t0700/") == want;
 }
 
+/* Adds d as a learner of the one-member cluster a and starts it: true
+ * once it serves (for a learner: status answers isLearner). */
+static bool add_and_start_learner(struct member *a, struct member *d, const char *what)
+{
+	struct etcd_call_opts o = { .timeout_ms = 5000, .endpoint = a->client_url };
+	char peer[128];
+	const char *peers[] = { peer };
+	int rc;
+
+	snprintf(peer, sizeof peer, "http://%s:%u", d->ip, d->peer_port);
+	got = false;
+	rc = etcd_client_member_add(cli, peers, 1, true, &o, on_call, NULL, NULL);
+	drv_ok(rc == 0 && run_until(flag_true, &got, 8000) && res.err == 0, "%s", what);
+	ic_n = 1;
+	ic_existing = true;
+	rc = new_proc(d, 2000);
+	ic_existing = false;
+	return rc == 0 && etcd_proc_start(d->proc) == 0 && wait_state(d, ETCD_PROC_SERVING, 30000);
+}
+
 /* After the force: a member added now must be sent a snapshot, not the
  * log, and hold what the survivor holds (etcd_argv.h says why). */
 static void learner_after_force(struct member *a, struct member *d)
 {
 	struct etcd_call_opts o = { .timeout_ms = 5000, .endpoint = a->client_url };
-	char path[600], peer[128], cmd[700];
-	const char *peers[] = { peer };
+	char path[600], cmd[700];
 	const char *urls[] = { a->client_url, d->client_url };
 	size_t want, have;
 	bool sentinel_a;
@@ -98,16 +117,7 @@ static void learner_after_force(struct member *a, struct member *d)
 	drv_ok(dir_has_suffix(path, ".snap"), "the survivor has a raft snapshot in %s", path);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->data);
 	drv_ok(system(cmd) == 0, "the fenced member's data dir is wiped for a fresh learner");
-	snprintf(peer, sizeof peer, "http://%s:%u", d->ip, d->peer_port);
-	got = false;
-	rc = etcd_client_member_add(cli, peers, 1, true, &o, on_call, NULL, NULL);
-	drv_ok(rc == 0 && run_until(flag_true, &got, 8000) && res.err == 0,
-	   "a learner is added to the forced member");
-	ic_n = 1;
-	ic_existing = true;
-	rc = new_proc(d, 2000);
-	ic_existing = false;
-	drv_ok(rc == 0 && etcd_proc_start(d->proc) == 0 && wait_state(d, ETCD_PROC_SERVING, 30000),
+	drv_ok(add_and_start_learner(a, d, "a learner is added to the forced member"),
 	   "the learner serves");
 	/* etcd 3.4 serves no read on a learner: promote it once in sync */
 	for (int i = 0; i < 30; i++) {
@@ -307,10 +317,6 @@ void scenario_reseed(void)
 void scenario_learner(void)
 {
 	struct member *a = &m[0], *d = &m[1];
-	struct etcd_call_opts o = { .timeout_ms = 5000, .endpoint = a->client_url };
-	char peer[128];
-	const char *peers[] = { peer };
-	int rc;
 
 	if (n_m != 2) {
 		drv_ok(false, "learner needs two members (-m)");
@@ -319,16 +325,7 @@ void scenario_learner(void)
 	ic_n = 1;
 	if (!drv_ok(start_one(a, 30000), "a one-member cluster serves"))
 		return;
-	snprintf(peer, sizeof peer, "http://%s:%u", d->ip, d->peer_port);
-	got = false;
-	rc = etcd_client_member_add(cli, peers, 1, true, &o, on_call, NULL, NULL);
-	drv_ok(rc == 0 && run_until(flag_true, &got, 8000) && res.err == 0,
-	   "the second member is added as a learner");
-	ic_n = 1;
-	ic_existing = true;
-	rc = new_proc(d, 2000);
-	ic_existing = false;
-	drv_ok(rc == 0 && etcd_proc_start(d->proc) == 0 && wait_state(d, ETCD_PROC_SERVING, 30000),
+	drv_ok(add_and_start_learner(a, d, "the second member is added as a learner"),
 	   "the learner counts as serving once it answers status");
 	drv_ok(d->last[ETCD_PROC_SERVING].learner && d->last[ETCD_PROC_SERVING].member_id != 0 &&
 	   d->last[ETCD_PROC_SERVING].member_id != etcd_proc_member_id(a->proc),
