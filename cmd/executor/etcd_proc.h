@@ -48,8 +48,11 @@
  *          kill can count an entry the forced survivor then drops, because
  *          --force-new-cluster discards entries past the commit index in the
  *          WAL's hard state, which a follower persists one heartbeat later.
- *   force  restarts etcd once per reseed id with --force-new-cluster on
- *          its own data dir; answers when it serves as a healthy one-member
+ *   force  restarts etcd once per reseed id with --force-new-cluster (and
+ *          --snapshot-count=1) on its own data dir; once that etcd serves
+ *          alone with a raft snapshot in member/snap, stops it (SIGTERM)
+ *          and starts it as usual (etcd_argv.h says why); answers when
+ *          that one serves as a healthy one-member
  *          cluster (/health true and a member list of one), or with
  *          -ETIMEDOUT after the timeout (etcd is left as it is: the
  *          scheduler fences it again). Needs state FENCED under the same
