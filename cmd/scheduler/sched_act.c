@@ -209,7 +209,10 @@ static void add_cb(struct etcd_call *c, const struct etcd_result *res, struct et
 	}
 	log_warn("member add of %s refused: %s; retrying later", act.peer_url,
 		 res->err ? res->errmsg : "no member in the answer");
-	fail_later(s, 2000);
+	/* etcd 3.4 refuses while any voter has been connected for less than
+	 * 5 s (strict reconfiguration check): a definite refusal, so asking
+	 * again soon is safe, and each step saved shortens every heal */
+	fail_later(s, res->err && res->etcd.kind == ETCD_ERR_UNHEALTHY_CLUSTER ? 500 : 2000);
 }
 
 /* ---- LAUNCH ---- */
