@@ -311,6 +311,15 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 	enum health_verdict before = s->have_report ? s->report.verdict : HEALTH_UNKNOWN;
 	health_judge(&hc, (int64_t)ev_now_ms(s->loop), voters, series, n, &s->report);
 	s->have_report = true;
+	for (size_t i = 0; i < n && i < s->report.n_facts && log_v_on(__FILE__, 2); i++) {
+		const struct health_fact *f = &s->report.facts[i];
+		const struct health_sample *x = series[i].n_samples
+			? &series[i].samples[series[i].n_samples - 1] : NULL;
+		log_v(2, "health fact %s (%llx): reachable %d, down %lld ms, dead %d; latest "
+		      "sample peers up 0x%x down 0x%x", recs[i]->name,
+		      (unsigned long long)series[i].member_id, f->reachable, (long long)f->down_ms,
+		      f->dead, x ? x->peer_up : 0, x ? x->peer_down : 0);
+	}
 	bool was = s->healthy;
 	s->healthy = s->report.verdict == HEALTH_HEALTHY;
 	if (s->report.verdict != before || was != s->healthy)
