@@ -74,6 +74,13 @@ bool proc_valid_id(const char *id)
 	return id && id[0] && strlen(id) <= IDENT_TOKEN_MAX && ident_is_token(id);
 }
 
+int proc_etcd_path(const struct etcd_proc *p, const char *path, char *out, size_t len)
+{
+	int n = path[0] != '/' && p->workdir ? snprintf(out, len, "%s/%s", p->workdir, path)
+					     : snprintf(out, len, "%s", path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 const char *etcd_proc_last_lines(struct etcd_proc *p, unsigned max_lines)
 {
 	etcd_proc_log_tail(p->log, max_lines, p->tail, sizeof p->tail);

@@ -91,6 +91,9 @@ void proc_describe_status(int wstatus, char *out, size_t outlen);
 int proc_spawn_child(char *const *argv, char *const *env, const char *cwd,
 		     pid_t *pidp, int *out_fd);
 bool proc_valid_id(const char *id);
+/* path as etcd (whose cwd is workdir) sees it, from our cwd: a relative
+ * path is joined to workdir. -ENAMETOOLONG if out is too small. */
+int proc_etcd_path(const struct etcd_proc *p, const char *path, char *out, size_t len);
 
 /* etcd_proc_reseed.c */
 void reseed_init(struct etcd_proc *p);

@@ -157,17 +157,15 @@ static void force_done(struct etcd_proc *p, int err, const char *msg)
  * A relative data dir is relative to etcd's working directory. */
 static bool has_raft_snapshot(const struct etcd_proc *p)
 {
-	const char *dir = p->data_dir ? p->data_dir : p->mc.data_dir;
-	char path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent *de;
 	bool found = false;
 	DIR *d;
 	int n;
 
-	if (dir[0] != '/' && p->workdir)
-		n = snprintf(path, sizeof path, "%s/%s/member/snap", p->workdir, dir);
-	else
-		n = snprintf(path, sizeof path, "%s/member/snap", dir);
+	if (proc_etcd_path(p, p->data_dir ? p->data_dir : p->mc.data_dir, dir, sizeof dir) < 0)
+		return false;
+	n = snprintf(path, sizeof path, "%s/member/snap", dir);
 	if (n < 0 || (size_t)n >= sizeof path || !(d = opendir(path)))
 		return false;
 	while (!found && (de = readdir(d)))

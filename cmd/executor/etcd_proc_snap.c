@@ -122,10 +122,8 @@ static int snap_stat(struct etcd_proc_snap *s)
 	char full[IDENT_PATH_MAX * 2 + 2];
 	struct stat st;
 
-	if (s->path[0] != '/' && p->workdir)
-		snprintf(full, sizeof full, "%s/%s", p->workdir, s->path);
-	else
-		snprintf(full, sizeof full, "%s", s->path);
+	if (proc_etcd_path(p, s->path, full, sizeof full) < 0)
+		return -ENAMETOOLONG;
 	if (stat(full, &st) != 0)
 		return -errno;
 	s->res.size = (uint64_t)st.st_size;
