@@ -4,7 +4,8 @@
 #  - the split-brain checker (t/helpers/em-splitbrain.c) itself: it fails
 #    on two clusters accepting writes, on an etcd process that outlives a
 #    --force-new-cluster start, and on an old member accepting a write
-#    after one; it passes a plain healthy cluster;
+#    after one; it passes a plain healthy cluster, and a forced member
+#    restarted without the flag on its own data dir;
 #  - SIGSTOP 2 of 3 etcd processes: livelock, automatic reseed, grown back
 #    to three voters; SIGCONT both: they are gone (fenced with SIGKILL
 #    before the force: the checker's order rule) and no old member ever
@@ -139,6 +140,40 @@ test_expect_success 'checker: an old member accepting a write after a forced sta
 	cat "$EM_TMP/sbom.log" &&
 	grep -q "SPLIT BRAIN: member .* a member before the forced start .* accepted a write" "$EM_TMP/sbom.log" &&
 	stop_pid $FPID && stop_etcd_cluster om
+'
+
+test_expect_success 'checker: a forced member restarted without the flag on its data dir is no old member' '
+	start_etcd_cluster 3 fr &&
+	spawn sbfr "$SB" -scan -interval=100 -grace=1500 -duration=60 -log=fr.events &&
+	SBFR=$SPAWNED_PID &&
+	wait_until 10 "test \$(grep -c \"first seen\" fr.events) -ge 3" &&
+	# as the executor does: the others down, member 1 forced on its data
+	# dir (relative to its cwd, as in a sandbox), advertised nowhere so the
+	# checker never learns its id from the forced process; then restarted
+	# without the flag, advertised: its writes are the forced member'"'"'s
+	stop_etcd_cluster fr &&
+	FD=$(dirname "${fr_dir[1]}") && FB=$(basename "${fr_dir[1]}") &&
+	FPEER=${fr_peer[1]} && FCL=${fr_client[1]} &&
+	spawn frf env -C "$FD" -u ETCD_NAME etcd --name "${fr_name[1]}" --data-dir "$FB" \
+		--listen-client-urls "$FCL" --advertise-client-urls "http://127.0.0.1:1" \
+		--listen-peer-urls "$FPEER" --initial-advertise-peer-urls "$FPEER" \
+		--initial-cluster "${fr_name[1]}=$FPEER" --force-new-cluster &&
+	FPID=$SPAWNED_PID &&
+	wait_until 20 "curl -s -m 2 $FCL/health | grep -q true" &&
+	wait_until 10 "grep -q \"started at .* with --force-new-cluster\" fr.events" &&
+	stop_pid $FPID &&
+	spawn frp env -C "$FD" -u ETCD_NAME etcd --name "${fr_name[1]}" --data-dir "$FB" \
+		--listen-client-urls "$FCL" --advertise-client-urls "$FCL" \
+		--listen-peer-urls "$FPEER" --initial-advertise-peer-urls "$FPEER" \
+		--initial-cluster "${fr_name[1]}=$FPEER" &&
+	PPID2=$SPAWNED_PID &&
+	wait_until 20 "curl -s -m 2 $FCL/health | grep -q true" &&
+	wait_until 10 "grep -q \"on a forced member.s data dir\" fr.events" &&
+	wait_until 10 "grep -q \"member .* is a forced member\" fr.events" &&
+	sleep 2 &&
+	kill -TERM $SBFR && wait_until 10 "! pid_alive $SBFR" &&
+	cat "$EM_TMP/sbfr.log" && grep -q "^em-splitbrain: ok: .* 1 forced starts" "$EM_TMP/sbfr.log" &&
+	stop_pid $PPID2
 '
 
 # ---- the scheduler ----

@@ -27,7 +27,10 @@
  *                 overlapping windows (first send .. last answer);
  *   old-member    after an etcd process started with --force-new-cluster
  *                 (needs -scan), a member of the membership seen before
- *                 that start, other than a forced member, accepted a write
+ *                 that start, other than a forced member (the forced
+ *                 process, or a later etcd on its data directory: the
+ *                 executor restarts a forced etcd without the flag once
+ *                 it has a raft snapshot), accepted a write
  *                 sent after it (judged -grace ms later, default 10000, or
  *                 at the end, so that the forced member's id is known);
  *   order         (-scan, unless -no-order) an etcd process that started
@@ -61,12 +64,14 @@
 #define MAX_CLUSTERS 16
 #define MAX_SUSPECTS 256
 #define URL_LEN 200
+#define DIR_LEN 1024
 
 struct target {
 	char url[URL_LEN];
 	int pid;                 /* 0: not from the scan */
 	uint64_t started_ms;     /* boot ms, from /proc (scan only) */
 	bool forced;             /* started with --force-new-cluster */
+	bool forced_member;      /* forced, or on a forced process's data dir */
 	bool present;            /* in this round's list */
 	bool busy;
 	struct etcd_call *call;
@@ -99,6 +104,8 @@ static uint64_t forced_ids[MAX_FORCED];
 static size_t n_forced_ids;
 static uint64_t force_starts[MAX_FORCED];   /* boot ms, ascending */
 static size_t n_force_starts;
+static struct { char dir[DIR_LEN]; uint64_t start_ms; } forced_dirs[MAX_FORCED];
+static size_t n_forced_dirs;
 static struct suspect sus[MAX_SUSPECTS];
 static size_t n_sus;
 static bool opt_scan, opt_order = true;
@@ -278,7 +285,7 @@ static void accepted(struct target *t, uint64_t cid, uint64_t mid, uint64_t sent
 			return;
 		}
 	}
-	if (t->forced) {
+	if (t->forced_member) {
 		forced_id(mid);
 		return;
 	}
@@ -364,7 +371,7 @@ static void on_status(struct etcd_call *call, const struct etcd_result *res,
 		t->member_id = st->header.member_id;
 		t->leader = st->leader;
 		id_seen(t->member_id, sent);
-		if (t->forced)
+		if (t->forced_member)
 			forced_id(t->member_id);
 	} else if (was_up) {
 		logln("%s (pid %d): no answer: %s", t->url, t->pid, res->errmsg);
@@ -391,7 +398,7 @@ static struct target *target_get(const char *url, int pid)
 		if (strcmp(tg[i].url, url) == 0 && (!pid || tg[i].pid == pid || tg[i].pid == 0)) {
 			if (pid && tg[i].pid != pid && !tg[i].busy) {
 				tg[i].pid = pid;   /* a new process on the same URL */
-				tg[i].forced = false;
+				tg[i].forced = tg[i].forced_member = false;
 			}
 			return &tg[i];
 		}
@@ -435,8 +442,31 @@ static bool base_is_etcd(const char *p)
 	return strcmp(b ? b + 1 : p, "etcd") == 0;
 }
 
-/* Reads /proc/PID: argv, state, start time. 1 = an etcd process. */
-static int read_proc(int pid, char *url, size_t urllen, bool *forced, uint64_t *start_ms)
+/* The data directory of etcd process pid as an absolute path (its
+ * --data-dir, joined to its cwd when relative), or "" if unknown. */
+static void proc_data_dir(int pid, char **av, int ac, char *out, size_t len)
+{
+	char path[64], cwd[DIR_LEN];
+	const char *d = argv_flag(av, ac, "data-dir");
+	ssize_t n;
+
+	out[0] = '\0';
+	if (!d)
+		return;
+	if (d[0] == '/') {
+		snprintf(out, len, "%s", d);
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/%d/cwd", pid);
+	if ((n = readlink(path, cwd, sizeof cwd - 1)) <= 0)
+		return;
+	cwd[n] = '\0';
+	snprintf(out, len, "%s/%s", cwd, d);
+}
+
+/* Reads /proc/PID: argv, data dir, state, start time. 1 = an etcd process. */
+static int read_proc(int pid, char *url, size_t urllen, char *dir, size_t dirlen, bool *forced,
+		     uint64_t *start_ms)
 {
 	char path[64], buf[16384], *av[256];
 	int ac = 0, rc = 0;
@@ -459,6 +489,7 @@ static int read_proc(int pid, char *url, size_t urllen, bool *forced, uint64_t *
 	if (!u)
 		return 0;
 	snprintf(url, urllen, "%.*s", (int)strcspn(u, ","), u);
+	proc_data_dir(pid, av, ac, dir, dirlen);
 	*forced = false;
 	for (int i = 0; i < ac; i++)
 		if (strcmp(av[i], "--force-new-cluster") == 0 ||
@@ -485,7 +516,8 @@ static int read_proc(int pid, char *url, size_t urllen, bool *forced, uint64_t *
 
 static void scan(void)
 {
-	struct { int pid; uint64_t start; bool forced; char url[URL_LEN]; } seen[MAX_TARGETS];
+	struct { int pid; uint64_t start; bool forced; char url[URL_LEN], dir[DIR_LEN]; }
+		seen[MAX_TARGETS];
 	size_t n = 0;
 	uint64_t t0 = boot_ms();
 	char w1[16], w2[16];
@@ -498,7 +530,8 @@ static void scan(void)
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		int pid = atoi(e->d_name);
-		if (read_proc(pid, seen[n].url, sizeof seen[n].url, &seen[n].forced, &seen[n].start)) {
+		if (read_proc(pid, seen[n].url, sizeof seen[n].url, seen[n].dir, sizeof seen[n].dir,
+			      &seen[n].forced, &seen[n].start)) {
 			seen[n].pid = pid;
 			n++;
 		}
@@ -512,10 +545,18 @@ static void scan(void)
 		if (t->started_ms != seen[i].start || t->pid != seen[i].pid) {
 			t->pid = seen[i].pid;
 			t->started_ms = seen[i].start;
-			t->forced = seen[i].forced;
+			t->forced = t->forced_member = seen[i].forced;
+			for (size_t k = 0; !t->forced && seen[i].dir[0] && k < n_forced_dirs; k++)
+				t->forced_member |= seen[i].start >= forced_dirs[k].start_ms &&
+						    strcmp(forced_dirs[k].dir, seen[i].dir) == 0;
 			logln("etcd pid %d on %s started at %s%s", t->pid, t->url,
 			      wall(t->started_ms, w1, sizeof w1),
-			      t->forced ? " with --force-new-cluster" : "");
+			      t->forced ? " with --force-new-cluster" :
+			      t->forced_member ? " on a forced member's data dir" : "");
+			if (t->forced && seen[i].dir[0] && n_forced_dirs < MAX_FORCED) {
+				snprintf(forced_dirs[n_forced_dirs].dir, DIR_LEN, "%s", seen[i].dir);
+				forced_dirs[n_forced_dirs++].start_ms = seen[i].start;
+			}
 			if (t->forced && n_force_starts < MAX_FORCED) {
 				size_t k = n_force_starts++;
 				while (k > 0 && force_starts[k - 1] > t->started_ms) {
