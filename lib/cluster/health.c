@@ -102,7 +102,8 @@ static bool is_voter(const struct health_series *s, const struct health_sample *
 }
 
 /* What member m's sample at time t says (see the rule in health.h);
- * seen_by_us: m's own sample at t was reachable. */
+ * self: m's own sample at t when it was reachable (what m says of its
+ * peers), else NULL. */
 enum down_kind {
 	NOT_DOWN,               /* breaks the run */
 	DOWN,                   /* extends it */
@@ -111,7 +112,7 @@ enum down_kind {
 
 static enum down_kind counts_down(const struct health_config *cfg,
 				  const struct health_series *se, size_t n, size_t m,
-				  int64_t t, bool seen_by_us)
+				  int64_t t, const struct health_sample *self)
 {
 	unsigned others = 0, reached = 0, say_down = 0, say_up = 0;
 	for (size_t j = 0; j < n; j++) {
@@ -126,11 +127,14 @@ static enum down_kind counts_down(const struct health_config *cfg,
 			continue;
 		reached++;
 		say_up += (x->peer_up >> m) & 1u;
-		say_down += (x->peer_down >> m) & 1u;
+		/* the link m-j is down when either end says so: an "up" may be
+		 * stale (health.h), a "down" never is */
+		say_down += ((x->peer_down >> m) & 1u) ||
+			    (self && ((self->peer_down >> j) & 1u));
 	}
 	if (!others || reached * 2 <= others)
 		return NOT_DOWN;        /* we reach a minority: judge nothing */
-	if (seen_by_us)
+	if (self)
 		return say_down * 2 > others ? DOWN : NOT_DOWN;
 	return say_up == 0 ? DOWN : DOWN_VETOED;
 }
@@ -143,7 +147,7 @@ static void judge_dead(const struct health_config *cfg, int64_t now,
 	int64_t down_start = -1, vetoed = -1;
 	for (size_t k = 0; k < s->n_samples; k++) {
 		const struct health_sample *x = &s->samples[k];
-		enum down_kind d = counts_down(cfg, se, n, m, x->t_ms, x->reachable);
+		enum down_kind d = counts_down(cfg, se, n, m, x->t_ms, x->reachable ? x : NULL);
 		if (d == NOT_DOWN) {
 			down_start = vetoed = -1;
 			continue;

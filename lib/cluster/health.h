@@ -40,8 +40,16 @@
  * time t we reach (fresh, reachable latest sample) a strict majority of
  * the other expected voters, and either
  *   - the member's sample is unreachable, or
- *   - the member answered us but a majority of the other voters report it
- *     unreachable (peer_down bits): it is cut off from its peers.
+ *   - the member answered us but its links to a majority of the other
+ *     voters are down: it is cut off from its peers. A link is down when
+ *     either end reports the other unreachable (peer_down bits: the
+ *     other's sample for the member, the member's own sample for the
+ *     other). Either end is enough because a report of "up" may be stale
+ *     while "down" never is: etcd 3.4's active-peers gauge is raised once
+ *     more when a member re-creates its peer transports on applying a
+ *     snapshot (every member that joined by one), so that member keeps
+ *     reporting a peer up after the peer is cut off (chaos seed 2026,
+ *     fault 73); the other end of the link still says so.
  * Anything else breaks the run, in particular reaching only a minority of
  * the others or nobody (we may be the one cut off): nothing is judged.
  * An unreachable sample that one of the others we reach reports reachable

@@ -12,7 +12,12 @@
  * at once (the connection resets); when its packets are dropped, after
  * the stream's 5 s read timeout (ConnReadTimeout); measured about 5.3 s
  * on etcd 3.4.23. A member never connected to a peer has no line for it
- * (no opinion). etcd_network_peer_round_trip_time_seconds is no use here:
+ * (no opinion). A 0 is always true; a 1 may not be: a member that applies
+ * a snapshot (every member that joined by one) stops and re-creates its
+ * peer transports without lowering the gauge, which then reads 1 (or 2)
+ * for a peer cut off since (seen on 3.4.23: "removing old peers from
+ * network", then "peer became active" twice). Judge a link by both ends
+ * (cluster/health.h). etcd_network_peer_round_trip_time_seconds is no use here:
  * it is a histogram observed every 30 s whether the peer answers or not.
  *
  * Ownership: the caller owns the text and the result (a flat struct).

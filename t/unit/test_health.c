@@ -368,6 +368,29 @@ static void test_dead(void)
 	EACH_FROM(&w, 1, 0, x) { x->peer_down = 0; }
 	r = judge(&w, 30000, 3);
 	ok(!r.facts[2].dead, "only one of two peers reports it: not dead");
+	/* a stale "up": etcd-2 says etcd-3 is up (its gauge was raised twice
+	 * when it joined by a snapshot), but etcd-3 says its link to etcd-2
+	 * is down, as does etcd-1: both links are down */
+	EACH_FROM(&w, 1, 15000, x) { x->peer_up = 1u << 2; }
+	EACH_FROM(&w, 2, 15000, x) { x->peer_down = 1u << 0 | 1u << 1; }
+	r = judge(&w, 30000, 3);
+	ok(r.facts[2].dead && r.facts[2].down_ms == 15000,
+	   "one peer reports it up (stale) but it reports that peer down: both links down, dead");
+	EACH_FROM(&w, 2, 15000, x) { x->peer_down = 1u << 0; }
+	r = judge(&w, 30000, 3);
+	ok(!r.facts[2].dead && r.facts[2].down_ms == 0,
+	   "its link to etcd-2 up at both ends: one link of two down, not dead");
+	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
+	EACH_FROM(&w, 2, 15000, x) { x->peer_down = 1u << 0 | 1u << 1; }
+	r = judge(&w, 30000, 3);
+	ok(r.facts[2].dead, "it reports both peers down while they say nothing: dead");
+	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
+	EACH_FROM(&w, 2, 15000, x) { x->peer_down = 1u << 0; }
+	EACH_FROM(&w, 1, 15000, x) { x->peer_down = 1u << 0; }
+	r = judge(&w, 30000, 3);
+	ok(!r.facts[2].dead && !r.facts[1].dead,
+	   "etcd-1 cut off from both: etcd-2's and etcd-3's reports on it do not judge them");
+	ok(r.facts[0].dead, "... etcd-1 is (etcd-2 and etcd-3 report it down)");
 
 	/* the latest sample must be fresh: a stalled prober judges nothing */
 	steady(&w, 3, 0, 30000, 0, 2, 42, 0);
