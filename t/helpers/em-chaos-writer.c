@@ -15,8 +15,9 @@
  * one.
  *
  * Key i is PREFIX followed by i as 10 digits, its value the decimal i.
- * After each acknowledged put the line "i revision elapsed_ms" is
- * appended to L with one write(2) (a reader that counts newline-ended
+ * After each acknowledged put the line "i revision elapsed_ms wall_ms"
+ * (wall_ms: the answer's time, milliseconds since the epoch, to time
+ * write stalls against faults) is appended to L with one write(2) (a reader that counts newline-ended
  * lines never sees half a line). A put that failed, or whose outcome is
  * unknown, is logged on stderr and never retried: the next write takes
  * the next key, so an unknown key is simply not checked. Keys are never
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -137,9 +139,12 @@ static void writer_done(struct etcd_call *call, const struct etcd_result *res,
 
 	w->in_flight = false;
 	if (res->err == 0) {
-		char line[96];
-		int n = snprintf(line, sizeof line, "%" PRIu64 " %" PRId64 " %" PRIu64 "\n",
-				 seq, ans->put.header.revision, res->elapsed_ms);
+		char line[128];
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		int n = snprintf(line, sizeof line, "%" PRIu64 " %" PRId64 " %" PRIu64 " %lld\n",
+				 seq, ans->put.header.revision, res->elapsed_ms,
+				 (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 		if (write(w->ack_fd, line, (size_t)n) != n) {
 			fprintf(stderr, "writer: cannot append to the ack log: %s\n", strerror(errno));
 			w->rc = 1;
