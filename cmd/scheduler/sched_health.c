@@ -212,6 +212,8 @@ static void peers_cb(struct etcd_call *c, const struct etcd_result *res, struct 
 	struct sched_task *t = sched_task_get(ps->s, ps->task_id, false);
 	if (!t)
 		return;
+	/* a gauge that fell means inactive whatever its level (etcd_metrics.h) */
+	etcd_peers_follow(t->peers_ms ? &t->peers : NULL, &ans->peers);
 	t->peers = ans->peers;
 	t->peers_ms = (int64_t)ev_now_ms(ps->s->loop);
 }

@@ -49,7 +49,9 @@
  *     more when a member re-creates its peer transports on applying a
  *     snapshot (every member that joined by one), so that member keeps
  *     reporting a peer up after the peer is cut off (chaos seed 2026,
- *     fault 73); the other end of the link still says so.
+ *     fault 73); the other end of the link still says so. (The scheduler
+ *     also follows each gauge over time, etcd_metrics.h, which catches
+ *     the fall; the rule here holds even for a first answer.)
  * Anything else breaks the run, in particular reaching only a minority of
  * the others or nobody (we may be the one cut off): nothing is judged.
  * An unreachable sample that one of the others we reach reports reachable

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define METRIC "etcd_network_active_peers"
+#define START "process_start_time_seconds"
 
 /* Reads label `name="hex"` from the label block [p, end); 0 if absent. */
 static int label_hex(const char *p, const char *end, const char *name, uint64_t *out)
@@ -51,8 +52,18 @@ int etcd_peers_parse(const char *text, size_t len, struct etcd_peers *out, char 
 		const char *le = eol ? eol : end;
 		while (le > p && (le[-1] == '\r' || le[-1] == ' '))
 			le--;
-		size_t ml = sizeof METRIC - 1;
-		if ((size_t)(le - p) > ml && memcmp(p, METRIC, ml) == 0 && p[ml] == '{') {
+		size_t ml = sizeof METRIC - 1, sl = sizeof START - 1;
+		if ((size_t)(le - p) > sl && memcmp(p, START, sl) == 0 && p[sl] == ' ') {
+			char num[40], *ep;
+			size_t vl = (size_t)(le - p) - sl - 1;
+			if (vl && vl < sizeof num) {
+				memcpy(num, p + sl + 1, vl);
+				num[vl] = '\0';
+				double d = strtod(num, &ep);
+				if (ep != num && !*ep)
+					out->process_start = d;
+			}
+		} else if ((size_t)(le - p) > ml && memcmp(p, METRIC, ml) == 0 && p[ml] == '{') {
 			const char *lb = p + ml, *rb = memchr(lb, '}', (size_t)(le - lb));
 			uint64_t local = 0, remote = 0;
 			char num[32];
@@ -77,6 +88,7 @@ int etcd_peers_parse(const char *text, size_t len, struct etcd_peers *out, char 
 			} else {
 				out->peer[out->n].id = remote;
 				out->peer[out->n].active = d >= 0.5;
+				out->peer[out->n].value = d;
 				out->n++;
 			}
 		}
@@ -90,6 +102,21 @@ bad:
 		return -EPROTO;
 	}
 	return 0;
+}
+
+void etcd_peers_follow(const struct etcd_peers *prev, struct etcd_peers *cur)
+{
+	if (!prev || !cur || !cur->local || prev->local != cur->local || !cur->process_start ||
+	    prev->process_start != cur->process_start)
+		return;
+	for (size_t i = 0; i < cur->n; i++) {
+		struct etcd_peer_view *v = &cur->peer[i];
+		const struct etcd_peer_view *was = etcd_peers_find(prev, v->id);
+		if (!was)
+			continue;
+		v->active = v->value < was->value ? false :
+			    v->value > was->value ? true : was->active;
+	}
 }
 
 const struct etcd_peer_view *etcd_peers_find(const struct etcd_peers *p, uint64_t id)

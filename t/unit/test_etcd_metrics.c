@@ -66,5 +66,56 @@ int main(void)
 					"etcd_network_active_peers{Local=\"1\",Remote=\"%x\"} 1\n", i + 2);
 	is_int(etcd_peers_parse(big, off, &p, err, sizeof err), 0, "more peers than fit");
 	ok(p.n == ETCD_PEERS_MAX && p.truncated, "kept %d, truncated", ETCD_PEERS_MAX);
+
+	/* following the gauge: a member that joined by a snapshot reads 2
+	 * for a connected peer, then 1 once the peer is cut off */
+	static const char *const seq[] = {
+		"process_start_time_seconds 1.76412594231e+09\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"a\"} 2\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"c\"} 1\n",
+		"process_start_time_seconds 1.76412594231e+09\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"a\"} 1\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"c\"} 1\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"d\"} 1\n",
+		"process_start_time_seconds 1.76412594231e+09\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"a\"} 1\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"c\"} 0\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"d\"} 1\n",
+		"process_start_time_seconds 1.76412594231e+09\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"a\"} 2\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"c\"} 0\n",
+		/* the member's etcd restarted: its gauges start again */
+		"process_start_time_seconds 1.76412599e+09\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"a\"} 1\n"
+		"etcd_network_active_peers{Local=\"b\",Remote=\"c\"} 1\n",
+	};
+	struct etcd_peers prev, cur;
+	is_int(etcd_peers_parse(seq[0], strlen(seq[0]), &prev, err, sizeof err), 0, "follow: first");
+	ok(prev.process_start > 1.7e9 && prev.peer[0].value == 2, "process start and value read");
+	etcd_peers_follow(NULL, &prev);
+	ok(prev.peer[0].active && prev.peer[1].active, "first answer: its own reading");
+	is_int(etcd_peers_parse(seq[1], strlen(seq[1]), &cur, err, sizeof err), 0, "follow: second");
+	etcd_peers_follow(&prev, &cur);
+	ok(!etcd_peers_find(&cur, 0xa)->active, "a fell from 2 to 1: inactive although 1");
+	ok(etcd_peers_find(&cur, 0xc)->active && etcd_peers_find(&cur, 0xd)->active,
+	   "c stayed, d is new: active");
+	prev = cur;
+	is_int(etcd_peers_parse(seq[2], strlen(seq[2]), &cur, err, sizeof err), 0, "follow: third");
+	etcd_peers_follow(&prev, &cur);
+	ok(!etcd_peers_find(&cur, 0xa)->active, "a stayed at 1: still inactive");
+	ok(!etcd_peers_find(&cur, 0xc)->active, "c fell to 0: inactive");
+	prev = cur;
+	is_int(etcd_peers_parse(seq[3], strlen(seq[3]), &cur, err, sizeof err), 0, "follow: fourth");
+	etcd_peers_follow(&prev, &cur);
+	ok(etcd_peers_find(&cur, 0xa)->active, "a rose to 2: active again");
+	prev = cur;
+	is_int(etcd_peers_parse(seq[4], strlen(seq[4]), &cur, err, sizeof err), 0, "follow: restart");
+	etcd_peers_follow(&prev, &cur);
+	ok(etcd_peers_find(&cur, 0xa)->active && etcd_peers_find(&cur, 0xc)->active,
+	   "another process: gauges read afresh (a fell 2 -> 1 but is active)");
+	is_int(etcd_peers_parse(seq[1], strlen(seq[1]), &cur, err, sizeof err), 0, "again");
+	prev.local = 0xe;
+	etcd_peers_follow(&prev, &cur);
+	ok(etcd_peers_find(&cur, 0xa)->active, "another member's answer: read afresh");
 	return done_testing();
 }
