@@ -386,7 +386,16 @@ static void round_cb(struct etcd_sample *es, const struct etcd_sample_round *r, 
 							" %s", recs[j]->name);
 			}
 			if (!nd)
-				snprintf(peers, sizeof peers, "no peer reports on it");
+				len = (size_t)snprintf(peers, sizeof peers, "no peer reports on it");
+			/* a link counts as down when either end says so (health.h) */
+			const struct health_sample *own = series[i].n_samples ?
+				&series[i].samples[series[i].n_samples - 1] : NULL;
+			for (size_t j = 0, k = 0; own && own->reachable && j < n; j++) {
+				if (j == i || !((own->peer_down >> j) & 1u))
+					continue;
+				len += (size_t)snprintf(peers + len, len < sizeof peers ? sizeof peers - len : 0,
+							"%s %s", k++ ? "" : "; it reports down:", recs[j]->name);
+			}
 			mark_dead(s, recs[i], &s->report.facts[i], peers);
 		}
 	}
