@@ -37,6 +37,22 @@ static int label_hex(const char *p, const char *end, const char *name, uint64_t 
 	return 0;
 }
 
+/* The sample value in [v, le) after leading blanks; 0, or -EPROTO if it
+ * is not one number. */
+static int sample_value(const char *v, const char *le, double *out)
+{
+	char num[40], *ep;
+	while (v < le && *v == ' ')
+		v++;
+	size_t vl = (size_t)(le - v);
+	if (!vl || vl >= sizeof num)
+		return -EPROTO;
+	memcpy(num, v, vl);
+	num[vl] = '\0';
+	*out = strtod(num, &ep);
+	return ep == num || (*ep && *ep != ' ') ? -EPROTO : 0;
+}
+
 int etcd_peers_parse(const char *text, size_t len, struct etcd_peers *out, char *err,
 		     size_t errlen)
 {
@@ -54,33 +70,17 @@ int etcd_peers_parse(const char *text, size_t len, struct etcd_peers *out, char 
 			le--;
 		size_t ml = sizeof METRIC - 1, sl = sizeof START - 1;
 		if ((size_t)(le - p) > sl && memcmp(p, START, sl) == 0 && p[sl] == ' ') {
-			char num[40], *ep;
-			size_t vl = (size_t)(le - p) - sl - 1;
-			if (vl && vl < sizeof num) {
-				memcpy(num, p + sl + 1, vl);
-				num[vl] = '\0';
-				double d = strtod(num, &ep);
-				if (ep != num && !*ep)
-					out->process_start = d;
-			}
+			double d;
+			if (sample_value(p + sl, le, &d) == 0)
+				out->process_start = d;   /* unreadable: no restart check */
 		} else if ((size_t)(le - p) > ml && memcmp(p, METRIC, ml) == 0 && p[ml] == '{') {
 			const char *lb = p + ml, *rb = memchr(lb, '}', (size_t)(le - lb));
 			uint64_t local = 0, remote = 0;
-			char num[32];
+			double d;
 			if (!rb || label_hex(lb, rb, "Local", &local) != 1 ||
 			    label_hex(lb, rb, "Remote", &remote) != 1 || !remote)
 				goto bad;
-			const char *v = rb + 1;
-			while (v < le && *v == ' ')
-				v++;
-			size_t vl = (size_t)(le - v);
-			if (!vl || vl >= sizeof num)
-				goto bad;
-			memcpy(num, v, vl);
-			num[vl] = '\0';
-			char *ep;
-			double d = strtod(num, &ep);
-			if (ep == num || (*ep && *ep != ' '))
+			if (sample_value(rb + 1, le, &d) < 0)
 				goto bad;
 			out->local = local;
 			if (out->n == ETCD_PEERS_MAX) {

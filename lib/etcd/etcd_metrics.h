@@ -21,8 +21,9 @@
  * (etcd_peers_follow): every real change still moves it by one, so a fall
  * means the peer went inactive whatever the level. The process's
  * process_start_time_seconds (Prometheus' process collector) tells one
- * etcd process from the next, whose gauges start again from nothing. etcd_network_peer_round_trip_time_seconds is no use here:
- * it is a histogram observed every 30 s whether the peer answers or not.
+ * etcd process from the next, whose gauges start again from nothing.
+ * etcd_network_peer_round_trip_time_seconds is no use here: it is a
+ * histogram observed every 30 s whether the peer answers or not.
  *
  * Ownership: the caller owns the text and the result (a flat struct).
  * Errors: etcd_peers_parse returns 0 (also for text with no such line:

@@ -17,8 +17,8 @@
  * Key i is PREFIX followed by i as 10 digits, its value the decimal i.
  * After each acknowledged put the line "i revision elapsed_ms wall_ms"
  * (wall_ms: the answer's time, milliseconds since the epoch, to time
- * write stalls against faults) is appended to L with one write(2) (a reader that counts newline-ended
- * lines never sees half a line). A put that failed, or whose outcome is
+ * write stalls against faults) is appended to L with one write(2) (a
+ * reader that counts newline-ended lines never sees half a line). A put that failed, or whose outcome is
  * unknown, is logged on stderr and never retried: the next write takes
  * the next key, so an unknown key is simply not checked. Keys are never
  * reused, so a key that exists always holds the value written.
