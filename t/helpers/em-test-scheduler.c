@@ -11,8 +11,8 @@
  * UPDATE lines end with " data=<TaskStatus.data>" (newlines as \n).
  *
  * Commands:
- *   launch <task> <exec|-> key=value...  LAUNCH on an offer held (or
- *       on the next one if none is held):
+ *   launch <task> <exec|-> key=value...  LAUNCH on the first offer held
+ *       that fits it (else on the next one that does):
  *       cmd=<value> shell=0 arg=<argv item> uri=<value>[|exec] env=N=V
  *       (exec "-": a command task; else that ExecutorInfo, cpus 0.1 and
  *       mem 32 for task and executor)
@@ -49,7 +49,7 @@ static char fw_id[256];
 static bool opt_checkpoint, opt_killing, opt_status_data, autoack = true;
 static struct recordio_decoder dec;
 
-static struct offer { char id[256], agent[256]; } offers[MAXO];
+static struct offer { char id[256], agent[256]; double cpus, mem; } offers[MAXO];
 /* launch commands waiting for an offer (raw lines) */
 static char *pending[MAXT];
 static size_t n_pending;
@@ -174,6 +174,16 @@ static void on_event(const Mesos__V1__Scheduler__Event *ev)
 				 ev->offers->offers[i]->id->value);
 			snprintf(offers[n_offers].agent, sizeof(offers[0].agent), "%s",
 				 ev->offers->offers[i]->agent_id->value);
+			offers[n_offers].cpus = offers[n_offers].mem = 0;
+			for (size_t k = 0; k < ev->offers->offers[i]->n_resources; k++) {
+				const Mesos__V1__Resource *r = ev->offers->offers[i]->resources[k];
+				if (!r->scalar)
+					continue;
+				if (strcmp(r->name, "cpus") == 0)
+					offers[n_offers].cpus += r->scalar->value;
+				else if (strcmp(r->name, "mem") == 0)
+					offers[n_offers].mem += r->scalar->value;
+			}
 			n_offers++;
 		}
 		say("OFFERS n=%zu", n_offers);
@@ -325,8 +335,17 @@ static int cmd_launch(char **f, int n, char *err, size_t errlen)
 		snprintf(err, errlen, "launch <task> <exec|-> ...");
 		return -EINVAL;
 	}
-	struct offer o = offers[0];
-	offers[0] = offers[--n_offers];
+	/* the first offer the task (and its executor) fits in: an offer of
+	 * what a task just ended left over may be too small (t0900 saw one) */
+	double need = strcmp(f[2], "-") == 0 ? 1 : 2;
+	size_t pick = n_offers;
+	for (size_t i = 0; i < n_offers && pick == n_offers; i++)
+		if (offers[i].cpus >= 0.1 * need - 1e-9 && offers[i].mem >= 32 * need)
+			pick = i;
+	if (pick == n_offers)
+		return -EAGAIN;   /* waits for the next OFFERS event */
+	struct offer o = offers[pick];
+	offers[pick] = offers[--n_offers];
 	Mesos__V1__Scheduler__Call c = MESOS__V1__SCHEDULER__CALL__INIT;
 	Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
 	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT, *oids[1] = { &oid };
@@ -518,9 +537,13 @@ static int run_command(char *line, char *err, size_t errlen)
 static void run_pending(void)
 {
 	while (n_pending > 0 && n_offers > 0) {
-		char *line = pending[0], err[256] = "";
+		char *line = pending[0], err[256] = "", *work = strdup(line);
+		int rc = work ? run_command(work, err, sizeof(err)) : -ENOMEM;   /* splits its copy */
+		free(work);
+		if (rc == -EAGAIN)
+			break;   /* no offer fits yet: keep it first in line */
 		memmove(pending, pending + 1, --n_pending * sizeof(*pending));
-		if (run_command(line, err, sizeof(err)) < 0)
+		if (rc < 0)
 			say("ERR launch: %s", err[0] ? err : "failed");
 		free(line);
 	}
@@ -552,7 +575,13 @@ static void stdin_cb(struct ev_loop *l, int fd, unsigned events, void *arg)
 			else
 				rc = -ENOMEM;
 		} else {
-			rc = run_command(line, err, sizeof(err));
+			char work[sizeof line];
+			memcpy(work, line, ll + 1);
+			rc = run_command(work, err, sizeof(err));   /* splits its copy */
+			if (rc == -EAGAIN && n_pending < MAXT && (pending[n_pending] = strdup(line)) != NULL) {
+				n_pending++;
+				rc = 0;
+			}
 		}
 		if (rc < 0)
 			say("ERR %s: %s", name, err[0] ? err : strerror(-rc));
