@@ -129,10 +129,14 @@ static void replan_cb(struct ev_loop *loop, void *arg)
 		members[i] = (struct plan_member){
 			.name = r->name, .agent_id = r->agent_id, .peer_url = peer_urls[i],
 			.state = r->state, .etcd_id = r->etcd_id, .initial = r->initial,
-			.learner = r->learner, .foreign = r->foreign,
+			.learner = r->learner, .foreign = r->foreign, .never_ran = r->never_ran,
 			.task_terminal = sched_task_terminal_name(r->task_state),
 			.task_killed_sent = t && t->kill_sent,
 		};
+		/* a removed initial member is no evidence: one of a void
+		 * bootstrap (plan_bootstrap_void) is removed with its etcd id */
+		if (r->state == MEMBER_REMOVED && r->initial)
+			continue;
 		if (!r->initial || r->etcd_id != 0 || r->state == MEMBER_ADDED ||
 		    r->state == MEMBER_LAUNCHED || r->state == MEMBER_RUNNING)
 			cluster_exists = true;

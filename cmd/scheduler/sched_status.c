@@ -35,6 +35,30 @@ static const char *state_name(int state)
 	return v ? v->name : "TASK_UNKNOWN_STATE";
 }
 
+/* Mesos says the task's launch failed before our executor could start
+ * etcd: the task never reached the executor (dropped, invalid), the
+ * container never started (the fetch failed), or the executor never
+ * registered, so it never received the task. A reconciliation answer
+ * (REASON_RECONCILIATION) proves nothing; the real update comes after. */
+static bool launch_failed(const Mesos__V1__TaskStatus *st)
+{
+	if (st->state == MESOS__V1__TASK_STATE__TASK_ERROR ||
+	    st->state == MESOS__V1__TASK_STATE__TASK_DROPPED)
+		return true;
+	if (!st->has_reason)
+		return false;
+	switch (st->reason) {
+	case MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED:
+	case MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REGISTRATION_TIMEOUT:
+	case MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID:
+	case MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNAUTHORIZED:
+	case MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* What an acknowledgement needs, kept across the registry write. */
 struct ack_ctx {
 	struct sched *s;
@@ -261,6 +285,11 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
 			}
 		}
 		snprintf(rec.task_state, sizeof rec.task_state, "%s", sname);
+		if (launch_failed(st) && !rec.never_ran) {
+			log_info("member %s never ran: its launch failed before etcd could start",
+				 rec.name);
+			rec.never_ran = true;
+		}
 	} else if (rec.state == MEMBER_LAUNCHED || rec.state == MEMBER_RUNNING) {
 		if (st->state == MESOS__V1__TASK_STATE__TASK_RUNNING ||
 		    st->state == MESOS__V1__TASK_STATE__TASK_STARTING)
@@ -276,7 +305,7 @@ void sched_status_update(struct sched *s, const Mesos__V1__TaskStatus *st)
 	/* anything else (late news of a dead or removed member, a planned
 	 * one) changes nothing */
 	if (rec.state == cur->state && rec.etcd_id == cur->etcd_id &&
-	    strcmp(rec.task_state, cur->task_state) == 0)
+	    rec.never_ran == cur->never_ran && strcmp(rec.task_state, cur->task_state) == 0)
 		goto ack;
 	if (rec.state != cur->state)
 		a->after = rec.state == MEMBER_RUNNING ? "running-written"

@@ -197,7 +197,7 @@ static void plan_bootstrap(const struct plan_world *w, struct plan *p, bool *use
 
 bool plan_total_loss(const struct plan_world *w)
 {
-	if (!w->cluster_exists || w->n_members == 0)
+	if (!w->cluster_exists || w->n_members == 0 || plan_bootstrap_void(w))
 		return false;
 	for (size_t i = 0; i < w->n_members; i++) {
 		const struct plan_member *m = &w->members[i];
@@ -207,6 +207,27 @@ bool plan_total_loss(const struct plan_world *w)
 			return false;
 	}
 	return true;
+}
+
+bool plan_bootstrap_void(const struct plan_world *w)
+{
+	int n = 0, never = 0;
+	if (w->etcd_listed)
+		return false;
+	for (size_t i = 0; i < w->n_members; i++) {
+		const struct plan_member *m = &w->members[i];
+		/* a removed initial member is out of the count: one this void
+		 * already marked, or one of an earlier void bootstrap (never one
+		 * of a cluster that formed: removals need an etcd list) */
+		if (m->state == MEMBER_REMOVED && m->initial && !m->foreign)
+			continue;
+		if (!m->initial || m->foreign || m->state == MEMBER_REMOVED ||
+		    m->state == MEMBER_PLANNED)
+			return false;
+		n++;
+		never += m->never_ran;
+	}
+	return n > 0 && never > 0 && n - never < quorum_of(n);
 }
 
 void plan_next(const struct plan_world *w, struct plan *p)
@@ -272,6 +293,22 @@ void plan_next(const struct plan_world *w, struct plan *p)
 			p->waiting = "bootstrap: waiting for the initial members";
 		}
 		answer_offers(w, p, used, want_offers);
+		return;
+	}
+
+	if (plan_bootstrap_void(w)) {
+		/* the members that may have run go first: while one of them is
+		 * left, the rest still fail the quorum (and a crash half way
+		 * leaves a void bootstrap behind) */
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < w->n_members; i++)
+				if (w->members[i].state != MEMBER_REMOVED &&
+				    w->members[i].never_ran == (pass == 1))
+					push(p, ACT_MARK_REMOVED, (int)i, -1, 0,
+					     "bootstrap void: too many initial members never ran "
+					     "for the rest to reach quorum; it starts again");
+		p->waiting = "bootstrap void: its members are removed before a new one starts";
+		answer_offers(w, p, used, false);
 		return;
 	}
 

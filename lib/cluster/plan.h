@@ -63,6 +63,8 @@ struct plan_member {
 	bool task_terminal;      /* Mesos reported a terminal state for its task */
 	bool task_killed_sent;   /* a KILL was already sent for its task */
 	bool foreign;            /* launched by the original etcd-mesos */
+	bool never_ran;          /* Mesos said its launch failed before the
+				  * executor could start etcd: it never voted */
 };
 
 /* One row of the last etcd member list (from a voting member). */
@@ -85,7 +87,9 @@ struct plan_world {
 				  * member that is not initial, has an etcd id, or
 				  * is ADDED/LAUNCHED/RUNNING. Initial members that
 				  * died with no etcd id do not count: while no
-				  * bootstrap is under way they are marked REMOVED */
+				  * bootstrap is under way they are marked REMOVED.
+				  * Nor do REMOVED initial members (a void
+				  * bootstrap's, see plan_bootstrap_void) */
 	bool healthy;            /* health verdict: healthy */
 	bool etcd_listed;        /* etcd_members is a fresh list from a voter */
 	bool suppressed;         /* offers currently suppressed */
@@ -159,6 +163,18 @@ void plan_next(const struct plan_world *w, struct plan *out);
 bool plan_total_loss(const struct plan_world *w);
 #define PLAN_TOTAL_LOSS "total loss: no member of the cluster is left; nothing is " \
 	"launched until an operator starts a fresh, empty cluster"
+
+/* A void bootstrap: a "new" cluster that can never reach quorum and
+ * provably never had one. Every record left (removed ones aside) is an
+ * initial member of it, none still planned, none foreign; no etcd member
+ * list was read; and so many of them never ran (never_ran: their launch
+ * failed before etcd could start) that the rest are fewer than a quorum
+ * of the initial cluster. No write can have been acknowledged, so nothing
+ * is lost: plan_next marks them REMOVED, the ones that may have run first
+ * (their tasks are then killed and the records forgotten), and a new
+ * bootstrap starts. Records forgotten earlier only make the test stricter:
+ * they were planned members that never launched. */
+bool plan_bootstrap_void(const struct plan_world *w);
 
 /* Quorum of n voters. */
 static inline int quorum_of(int n) { return n / 2 + 1; }

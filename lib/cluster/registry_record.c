@@ -10,7 +10,7 @@
 #define N_STATES ((int)MEMBER_REMOVED + 1)
 #define MS_MAX (1ull << 53)
 
-static const char *const bool_keys[] = { "initial", "learner", "foreign" };
+static const char *const bool_keys[] = { "initial", "learner", "foreign", "never_ran" };
 
 void registry_record_init(struct registry_record *rec)
 {
@@ -83,7 +83,7 @@ int registry_record_check(const struct registry_record *rec, char *err, size_t e
 int registry_record_encode(const struct registry_record *rec, struct buf *out,
 			   char *err, size_t errlen)
 {
-	const bool flags[] = { rec->initial, rec->learner, rec->foreign };
+	const bool flags[] = { rec->initial, rec->learner, rec->foreign, rec->never_ran };
 	struct jr r;
 	cJSON *root;
 
@@ -126,7 +126,7 @@ int registry_record_decode(struct registry_record *rec, const void *data, size_t
 			   char *err, size_t errlen)
 {
 	const char *state_names[N_STATES];
-	bool *flags[] = { &rec->initial, &rec->learner, &rec->foreign };
+	bool *flags[] = { &rec->initial, &rec->learner, &rec->foreign, &rec->never_ran };
 	struct jr r;
 	cJSON *root = NULL;
 	uint64_t peer = 0, client = 0;
@@ -195,6 +195,7 @@ void registry_record_merge3(const struct registry_record *base,
 	TAKE_VAL(initial);
 	TAKE_VAL(learner);
 	TAKE_VAL(foreign);
+	TAKE_VAL(never_ran);
 	TAKE_STR(task_state);
 	TAKE_VAL(planned_ms);
 #undef TAKE_VAL

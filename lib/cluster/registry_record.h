@@ -6,7 +6,7 @@
  *   {"v":1,"name":"etcd-4","task_id":"etcd-4_10.0.0.5_31000_31001_k3x9q2",
  *    "agent_id":"a1b2-S3","host":"10.0.0.5","peer_port":31000,
  *    "client_port":31001,"state":"RUNNING","etcd_id":"1156789012345678901",
- *    "initial":false,"learner":true,"foreign":false,
+ *    "initial":false,"learner":true,"foreign":false,"never_ran":false,
  *    "task_state":"TASK_RUNNING","planned_ms":1764084000000,
  *    "updated_ms":1764084012345}
  *
@@ -60,6 +60,9 @@ struct registry_record {
 	bool initial;                         /* member of the bootstrap cluster */
 	bool learner;                         /* added as a learner, not promoted */
 	bool foreign;                         /* launched by the original etcd-mesos */
+	bool never_ran;                       /* Mesos said its launch failed before
+					       * the executor could start etcd (see
+					       * sched_status.c): it never voted */
 	char task_state[REGISTRY_TASK_STATE_MAX + 1];  /* "" or "TASK_..." */
 	uint64_t planned_ms;
 	uint64_t updated_ms;

@@ -99,6 +99,7 @@ struct agent_exec {
 	bool awaiting_resubscribe;          /* agent restarted; not back yet */
 	struct ev_timer start_timer;        /* asynchronous start / exit report */
 	bool report_pending;                /* start_timer reports a destroy */
+	bool fetch_failing;                 /* start_timer fails the fetch (injected) */
 };
 
 /* ---- one task on an agent ---- */

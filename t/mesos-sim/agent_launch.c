@@ -382,6 +382,20 @@ static void start_cb(struct ev_loop *loop, void *arg)
 	}
 	struct sim_agent *a = ax->as->a;
 	char err[512];
+	if (ax->fetch_failing) {
+		launch_failed(ax, "Failed to fetch all URIs into the sandbox: injected by "
+				  "POST /agent/fetch-fail");
+		return;
+	}
+	if (a->fetch_fail_next > 0) {
+		/* the failure comes from this timer again, as a slow fetch's would */
+		a->fetch_fail_next--;
+		ax->fetch_failing = true;
+		if (ev_timer_start(loop, &ax->start_timer, (uint64_t)a->fetch_fail_after_ms, 0) < 0)
+			launch_failed(ax, "Failed to fetch all URIs into the sandbox: injected by "
+					  "POST /agent/fetch-fail (at once: no timer)");
+		return;
+	}
 	if (!exec_command(ax)) {
 		launch_failed(ax, "no CommandInfo to run");
 		return;

@@ -7,6 +7,11 @@
  *   POST /framework/delay?id=F&ms=N     hold F's events for N ms
  *   POST /agent/kill?id=A|index=I       agent and its executors die
  *   POST /agent/restart?id=A|index=I    agent comes back
+ *   POST /agent/fetch-fail?id=A|index=I[&count=N][&after_ms=M]
+ *                                       its next N fetches (1) fail, M ms
+ *                                       (0) after they start: the launch
+ *                                       ends TASK_FAILED,
+ *                                       REASON_CONTAINER_LAUNCH_FAILED
  *   POST /task/signal?id=T&sig=KILL|TERM|STOP|CONT[&with_executor=1]
  *                                       the task's processes (not the executor)
  *   POST /executor/signal?agent=A|index=I&framework=F&executor=E[&sig=KILL]
@@ -375,6 +380,24 @@ static void agent_handler(struct http_req *req, void *arg)
 		return;
 	}
 	const char *path = http_req_path(req);
+	if (strcmp(path, "/agent/fetch-fail") == 0) {
+		long n = 1, ms = 0;
+		char *end;
+		if (http_req_query_get(req, "count", v, sizeof(v)) > 0 &&
+		    ((n = strtol(v, &end, 10)), *end || n < 0 || n > 1000)) {
+			answer_error(req, 400, "count: give a number of fetches 0..1000");
+			return;
+		}
+		if (http_req_query_get(req, "after_ms", v, sizeof(v)) > 0 &&
+		    ((ms = strtol(v, &end, 10)), *end || ms < 0 || ms > 600000)) {
+			answer_error(req, 400, "after_ms: give milliseconds 0..600000");
+			return;
+		}
+		a->fetch_fail_next = (int)n;
+		a->fetch_fail_after_ms = (int)ms;
+		answer_ok(req);
+		return;
+	}
 	rc = strcmp(path, "/agent/kill") == 0 ? sim_agent_kill(a) :
 	     strcmp(path, "/agent/disconnect") == 0 ? sim_agent_disconnect(a) :
 	     strcmp(path, "/agent/reconnect") == 0 ? sim_agent_reconnect(a) :
@@ -481,6 +504,7 @@ int sim_control_start(struct sim *sim, char *err, size_t errlen)
 		{.method = "POST", .path = "/agent/restart", .fn = agent_handler},
 		{.method = "POST", .path = "/agent/disconnect", .fn = agent_handler},
 		{.method = "POST", .path = "/agent/reconnect", .fn = agent_handler},
+		{.method = "POST", .path = "/agent/fetch-fail", .fn = agent_handler},
 		{.method = "POST", .path = "/task/signal", .fn = task_signal_handler},
 		{.method = "POST", .path = "/executor/signal", .fn = executor_signal_handler},
 	};

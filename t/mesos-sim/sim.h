@@ -256,6 +256,8 @@ struct sim_agent {
 	struct sim_resv total;        /* [master] incl. reservations, volumes */
 	struct sim_link executors;    /* struct sim_executor.agent_link */
 	struct sim_link tasks;        /* struct sim_task.agent_link (all, incl. command tasks) */
+	int fetch_fail_next;          /* [agent] fetches left to fail (POST /agent/fetch-fail) */
+	int fetch_fail_after_ms;      /* [agent] ... this long after they start */
 	void *agent_priv;             /* [agent] */
 };
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define M(name, agent, url, st) { name, agent, url, st, 0, false, false, false, false, false }
+#define M(name, agent, url, st) { name, agent, url, st, 0, false, false, false, false, false, false }
 
 static int count(const struct plan *p, enum plan_action_kind k)
 {
@@ -406,6 +406,82 @@ static void total_loss(void)
 	}
 }
 
+/* A bootstrap whose initial members mostly never ran (their launch
+ * failed): void, started again; anything that may have formed: kept. */
+static void bootstrap_void(void)
+{
+	enum { R = MEMBER_RUNNING, D = MEMBER_DEAD, X = MEMBER_REMOVED, P = MEMBER_PLANNED };
+	static const struct {
+		const char *what;
+		size_t n;
+		int st[5];
+		bool never[5];
+		bool not_initial, foreign, listed;
+		bool is_void;
+		int first_mark;    /* the member marked REMOVED first, or -1 */
+	} rows[] = {
+		{ "3: one runs, two never ran", 3, { R, D, D }, { 0, 1, 1 }, 0, 0, 0, true, 0 },
+		{ "3: two run, one never ran (a quorum may have formed)", 3, { R, D, R },
+		  { 0, 1, 0 }, 0, 0, 0, false, -1 },
+		{ "3: one runs, two died after they ran", 3, { R, D, D }, { 0, 0, 0 }, 0, 0, 0, false, -1 },
+		{ "3: one runs, two never ran, but etcd was listed", 3, { R, D, D }, { 0, 1, 1 },
+		  0, 0, 1, false, -1 },
+		{ "3: one never ran, one died after it ran, one runs", 3, { D, D, R }, { 1, 0, 0 },
+		  0, 0, 0, false, -1 },
+		{ "3: a joined (non-initial) member", 3, { R, D, D }, { 0, 1, 1 }, 1, 0, 0, false, -1 },
+		{ "3: a foreign member", 3, { R, D, D }, { 0, 1, 1 }, 0, 1, 0, false, -1 },
+		{ "3: one still planned", 3, { R, D, P }, { 0, 1, 0 }, 0, 0, 0, false, -1 },
+		{ "5: two run, three never ran: the runners go first", 5, { D, R, D, R, D },
+		  { 1, 0, 1, 0, 1 }, 0, 0, 0, true, 1 },
+		{ "5: three run, two never ran", 5, { R, R, D, R, D }, { 0, 0, 1, 0, 1 }, 0, 0, 0,
+		  false, -1 },
+		{ "half way: the runner removed, two never ran left", 3, { X, D, D }, { 0, 1, 1 },
+		  0, 0, 0, true, 1 },
+		{ "5, half way: one runner left", 5, { X, D, D, R, D }, { 0, 1, 1, 0, 1 }, 0, 0, 0,
+		  true, 3 },
+		{ "5, half way: runners removed, never-ran ones left", 5, { X, D, X, D, D },
+		  { 0, 1, 0, 1, 1 }, 0, 0, 0, true, 1 },
+		{ "all dead, one ran (etcd named it): void, not a total loss", 3, { D, D, D },
+		  { 0, 1, 1 }, 0, 0, 0, true, 0 },
+		{ "every record removed", 3, { X, X, X }, { 0, 1, 1 }, 0, 0, 0, false, -1 },
+	};
+	struct plan_offer offers[] = { { "a4", true }, { "a5", true }, { "a6", true } };
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		static const char *names[] = { "etcd-1", "etcd-2", "etcd-3", "etcd-4", "etcd-5" };
+		static const char *agents[] = { "a1", "a2", "a3", "a7", "a8" };
+		static const char *urls[] = { "u1", "u2", "u3", "u4", "u5" };
+		struct plan_member ms[5];
+		for (size_t i = 0; i < rows[r].n; i++) {
+			ms[i] = (struct plan_member){
+				.name = names[i], .agent_id = agents[i], .peer_url = urls[i],
+				.state = (enum member_state)rows[r].st[i], .initial = true,
+				.never_ran = rows[r].never[i], .etcd_id = rows[r].never[i] ? 0 : 40 + i,
+				.task_terminal = rows[r].st[i] != R, .task_killed_sent = true,
+			};
+		}
+		ms[0].initial = !rows[r].not_initial;
+		ms[0].foreign = rows[r].foreign;
+		struct plan_world w = base_world();
+		w.healthy = false;
+		w.etcd_listed = rows[r].listed;
+		w.members = ms;
+		w.n_members = rows[r].n;
+		w.offers = offers;
+		w.n_offers = 3;
+		w.suppressed = true;
+		struct plan p;
+		plan_next(&w, &p);
+		bool v = plan_bootstrap_void(&w);
+		const struct plan_action *m = first(&p, ACT_MARK_REMOVED);
+		bool acts = v ? m && m->member == rows[r].first_mark && count(&p, ACT_BOOTSTRAP) == 0 &&
+				       count(&p, ACT_LAUNCH) == 0 && count(&p, ACT_DECLINE) == 3 &&
+				       !plan_total_loss(&w)
+			      : !m || !strstr(m->why, "void");
+		ok(v == rows[r].is_void && acts, "bootstrap %s: %s (waiting: %s)",
+		   rows[r].is_void ? "void" : "kept", rows[r].what, p.waiting ? p.waiting : "-");
+	}
+}
+
 /* ---- random worlds ---- */
 
 static bool membership_change(const struct plan_action *a, const struct plan_world *w)
@@ -632,6 +708,7 @@ static void random_worlds(void)
 				.initial = rand_r(&seed) % 6 == 0, .learner = rand_r(&seed) % 4 == 0,
 				.task_terminal = rand_r(&seed) % 2, .task_killed_sent = rand_r(&seed) % 2,
 				.foreign = rand_r(&seed) % 4 == 0,
+				.never_ran = rand_r(&seed) % 5 == 0,
 			};
 			if (rand_r(&seed) % 4 != 0 &&
 			    (ms[i].state != MEMBER_PLANNED || rand_r(&seed) % 3 == 0))
@@ -666,6 +743,7 @@ int main(void)
 	is_int(member_state_from_name("nope"), -1, "unknown state name");
 	scenarios();
 	total_loss();
+	bootstrap_void();
 	random_worlds();
 	return done_testing();
 }

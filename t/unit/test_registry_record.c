@@ -48,7 +48,8 @@ static void exact(void)
 	is_str(json, "{\"v\":1,\"name\":\"etcd-4\",\"task_id\":\"etcd-4_10.0.0.5_31000_31001_k3x9q2\","
 	       "\"agent_id\":\"a1b2-S3\",\"host\":\"10.0.0.5\",\"peer_port\":31000,"
 	       "\"client_port\":31001,\"state\":\"RUNNING\",\"etcd_id\":\"18446744073709551615\","
-	       "\"initial\":false,\"learner\":true,\"foreign\":false,\"task_state\":\"TASK_RUNNING\","
+	       "\"initial\":false,\"learner\":true,\"foreign\":false,\"never_ran\":false,"
+	       "\"task_state\":\"TASK_RUNNING\","
 	       "\"planned_ms\":1764084000000,\"updated_ms\":1764084012345}",
 	       "exact JSON of a running learner");
 	rc = registry_record_decode(&back, json, json ? strlen(json) : 0, err, sizeof(err));
@@ -64,16 +65,19 @@ static void round_trips(void)
 		uint64_t etcd_id;
 		bool initial, learner, foreign;
 		const char *task_state;
+		bool never_ran;
 	} rows[] = {
-		{ MEMBER_PLANNED, "etcd-1", "etcd-1_h_1_2_a", "h", 0, true, false, false, "" },
-		{ MEMBER_ADDED, "etcd-2", "etcd-2_10.0.0.1_2380_2379_b", "10.0.0.1", 1, false, true, false, "" },
+		{ MEMBER_PLANNED, "etcd-1", "etcd-1_h_1_2_a", "h", 0, true, false, false, "", false },
+		{ MEMBER_ADDED, "etcd-2", "etcd-2_10.0.0.1_2380_2379_b", "10.0.0.1", 1, false, true, false, "", false },
 		{ MEMBER_LAUNCHED, "etcd-3", "etcd-3_fd00::5_2380_2379_c", "fd00::5", 9007199254740993ull,
-		  false, true, false, "TASK_STAGING" },
+		  false, true, false, "TASK_STAGING", false },
 		{ MEMBER_RUNNING, "etcd-1448921329", "etcd-1448921329 10.0.0.5 31000 31001 31002",
-		  "10.0.0.5", 42, false, false, true, "TASK_RUNNING" },
+		  "10.0.0.5", 42, false, false, true, "TASK_RUNNING", false },
 		{ MEMBER_DEAD, "etcd-5", "etcd-5_node-3.mesos.example.com_1_65535_z",
-		  "node-3.mesos.example.com", 7, false, false, false, "TASK_LOST" },
-		{ MEMBER_REMOVED, "etcd-6", "x", "h", 0, false, false, false, "TASK_KILLED" },
+		  "node-3.mesos.example.com", 7, false, false, false, "TASK_LOST", false },
+		{ MEMBER_REMOVED, "etcd-6", "x", "h", 0, false, false, false, "TASK_KILLED", false },
+		{ MEMBER_DEAD, "etcd-7", "etcd-7_h_1_2_q", "h", 0, true, false, false, "TASK_FAILED",
+		  true },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct registry_record r, back;
@@ -91,6 +95,7 @@ static void round_trips(void)
 		r.initial = rows[i].initial;
 		r.learner = rows[i].learner;
 		r.foreign = rows[i].foreign;
+		r.never_ran = rows[i].never_ran;
 		strcpy(r.task_state, rows[i].task_state);
 		r.planned_ms = 1000 + i;
 		r.updated_ms = 2000 + i;
@@ -131,7 +136,8 @@ static void defaults(void)
 	int rc = registry_record_decode(&r, min, strlen(min), err, sizeof(err));
 	ok(rc == 0, "minimal record with v \"1.2\" and an unknown field decodes%s%s",
 	   rc ? ": " : "", rc ? err : "");
-	ok(r.etcd_id == 0 && !r.initial && !r.learner && !r.foreign && r.task_state[0] == '\0' &&
+	ok(r.etcd_id == 0 && !r.initial && !r.learner && !r.foreign && !r.never_ran &&
+	   r.task_state[0] == '\0' &&
 	   r.planned_ms == 0 && r.updated_ms == 0 && r.state == MEMBER_PLANNED,
 	   "  optional fields default to zero/false/empty");
 	const char *num = "{\"v\":1,\"name\":\"etcd-9\",\"task_id\":\"t9\",\"agent_id\":\"s1\","
