@@ -14,17 +14,8 @@
 test_description='node loss: members judged dead from etcd, before Mesos says so'
 . "$(dirname "$0")/test-lib.sh"
 
-SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
-[[ -x $SIM ]] || skip_all "mesos-sim not built"
-test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper is not installed'
-test_have_prereq CURL || skip_all 'curl is not installed'
-command -v jq >/dev/null || skip_all 'jq is not installed'
-[[ -x /usr/bin/etcd && -x /usr/bin/etcdctl ]] || skip_all 'etcd 3.4 is not installed'
-if "$EM_BIN" executor </dev/null 2>&1 | grep -q 'not part of this build'; then
-	skip_all 'the real executor is not part of this build'
-fi
+need_sim_cluster
 
-W=$EM_TMP/work
 FW=etcdnl
 MT=5 # -member-timeout, seconds
 stats() { curl -s -m 3 "http://127.0.0.1:$1/stats"; }

@@ -9,17 +9,8 @@
 test_description='the scheduler after a total loss: nothing launched until an operator asks'
 . "$(dirname "$0")/test-lib.sh"
 
-SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
-[[ -x $SIM ]] || skip_all "mesos-sim not built"
-test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper is not installed'
-test_have_prereq CURL || skip_all 'curl is not installed'
-command -v jq >/dev/null || skip_all 'jq is not installed'
-[[ -x /usr/bin/etcd && -x /usr/bin/etcdctl ]] || skip_all 'etcd 3.4 is not installed'
-if "$EM_BIN" executor </dev/null 2>&1 | grep -q 'not part of this build'; then
-	skip_all 'this build has no executor'
-fi
+need_sim_cluster
 
-W=$EM_TMP/work
 FW=etcd-lost
 stats() { curl -s -m 3 "http://127.0.0.1:$A/stats"; }
 stat_is() { [[ $(stats | jq -r "$1") == "$2" ]]; }

@@ -13,18 +13,10 @@
 test_description='reseed: resumed after a scheduler crash at each step'
 . "$(dirname "$0")/test-lib.sh"
 
-SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
+need_sim_cluster
 SB=$EM_BUILD_ROOT/t/em-splitbrain
-[[ -x $SIM && -x $SB ]] || skip_all "mesos-sim or em-splitbrain not built"
-test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper is not installed'
-test_have_prereq ETCD || skip_all 'etcd 3.4 is not installed'
-test_have_prereq CURL || skip_all 'curl is not installed'
-command -v jq >/dev/null || skip_all 'jq is not installed'
-if "$EM_BIN" executor </dev/null 2>&1 | grep -q 'not part of this build'; then
-	skip_all 'this build has no executor'
-fi
+[[ -x $SB ]] || skip_all "em-splitbrain not built"
 
-W=$EM_TMP/work
 FW=fr
 stats() { curl -s -m 3 "http://127.0.0.1:$A/stats"; }
 members() { curl -s -m 3 "http://127.0.0.1:$A/membership"; }

@@ -22,18 +22,9 @@
 test_description='partitions: members and the scheduler cut off with nftables'
 . "$(dirname "$0")/test-lib.sh"
 
-SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
-[[ -x $SIM ]] || skip_all "mesos-sim not built"
+need_sim_cluster
 test_have_prereq NFT || skip_all 'nft and setpriv are needed for partitions'
-test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper is not installed'
-test_have_prereq CURL || skip_all 'curl is not installed'
-command -v jq >/dev/null || skip_all 'jq is not installed'
-[[ -x /usr/bin/etcd && -x /usr/bin/etcdctl ]] || skip_all 'etcd 3.4 is not installed'
-if "$EM_BIN" executor </dev/null 2>&1 | grep -q 'not part of this build'; then
-	skip_all 'the real executor is not part of this build'
-fi
 
-W=$EM_TMP/work
 FW=etcdpart
 MT=8                       # -member-timeout, seconds (>= ~7: see test 3)
 SCHED_IP=127.0.0.20

@@ -4,15 +4,7 @@
 # Sourced after test-lib.sh. Uses ZK, M (master), C (sim control), A1
 # (admin port), F1 (artifact port), FW (framework name).
 
-SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
-[[ -x $SIM ]] || skip_all "mesos-sim not built"
-test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper is not installed'
-test_have_prereq CURL || skip_all 'curl is not installed'
-command -v jq >/dev/null || skip_all 'jq is not installed'
-[[ -x /usr/bin/etcd && -x /usr/bin/etcdctl ]] || skip_all 'etcd 3.4 is not installed'
-if "$EM_BIN" executor </dev/null 2>&1 | grep -q 'not part of this build'; then
-	skip_all 'the real executor is not part of this build'
-fi
+need_sim_cluster
 grep -aq 'crash point %s reached' "$EM_BIN" ||
 	skip_all 'built without crash points (meson -Dcrash_points=true)'
 

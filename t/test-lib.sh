@@ -379,6 +379,23 @@ skip_all() {
 	exit 0
 }
 
+# need_sim_cluster: the whole script is skipped unless a scheduler can run
+# real etcd members under mesos-sim: the sim built, ZooKeeper, curl, jq,
+# etcd 3.4 and the real executor in this build. Sets SIM and W (the sim's
+# work directory).
+need_sim_cluster() {
+	SIM=$EM_BUILD_ROOT/t/mesos-sim/mesos-sim
+	W=$EM_TMP/work
+	[[ -x $SIM ]] || skip_all "mesos-sim not built"
+	test_have_prereq ZOOKEEPER || skip_all 'ZooKeeper is not installed'
+	test_have_prereq CURL || skip_all 'curl is not installed'
+	command -v jq >/dev/null || skip_all 'jq is not installed'
+	[[ -x /usr/bin/etcd && -x /usr/bin/etcdctl ]] || skip_all 'etcd 3.4 is not installed'
+	if "$EM_BIN" executor </dev/null 2>&1 | grep -q 'not part of this build'; then
+		skip_all 'the real executor is not part of this build'
+	fi
+}
+
 # Runs the test_atexit cleanups, last first; the failed ones are listed
 # in _em_atexit_failed.
 _em_run_atexit() {
